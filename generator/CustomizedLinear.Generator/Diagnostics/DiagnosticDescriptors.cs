@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+
+namespace CustomizedLinear.Generator.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports. IDs are stable: track them in AnalyzerReleases.*.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "CustomizedLinear";
+
+    public static readonly DiagnosticDescriptor MaskFileNotFound = new(
+        id: "CL0001",
+        title: "Mask file not found",
+        messageFormat: "Mask file '{0}' was not found: no AdditionalFiles item has the path '{1}'. Add <AdditionalFiles Include=\"{2}\" /> to the project file.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The mask path is resolved relative to the directory of the source file that holds [MaskedLinear], and the file must be an AdditionalFiles item of the project.");
+
+    public static readonly DiagnosticDescriptor InvalidMaskCell = new(
+        id: "CL0002",
+        title: "Invalid mask cell",
+        messageFormat: "'{0}' is not a mask cell (in '{1}'): a cell is 0 or 1, separated by spaces, tabs or commas",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor RaggedMaskRow = new(
+        id: "CL0003",
+        title: "Mask rows differ in length",
+        messageFormat: "Mask row has the wrong number of cells: expected {0} cells, found {1} (the first row, on line {2}, has {0})",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor EmptyMask = new(
+        id: "CL0004",
+        title: "Mask file has no rows",
+        messageFormat: "Mask file '{0}' has no rows: write one row of 0/1 cells per line",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TwoRowsOnOneLine = new(
+        id: "CL0005",
+        title: "Two mask rows on one line",
+        messageFormat: "']' closes a row and '[' opens another on the same line: write one row per line",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = new(
+        id: "CL0006",
+        title: "Masked linear class must be partial",
+        messageFormat: "Class '{0}' has [MaskedLinear] but is not partial: declare it 'partial class {0}' so the generator can add the layer's members",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MaskPathMissing = new(
+        id: "CL0007",
+        title: "Mask path is empty",
+        messageFormat: "[MaskedLinear] needs the path of a mask file, relative to this source file",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = new(
+        id: "CL0008",
+        title: "Containing type must be partial",
+        messageFormat: "Class '{0}' is nested in '{1}', which is not partial: declare '{1}' partial so the generator can add to '{0}'",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor GenericClass = new(
+        id: "CL0009",
+        title: "Masked linear class cannot be generic",
+        messageFormat: "Class '{0}' has [MaskedLinear] but is generic: a layer's shape comes from its mask file, so it takes no type parameters",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor StaticClass = new(
+        id: "CL0010",
+        title: "Masked linear class cannot be static",
+        messageFormat: "Class '{0}' has [MaskedLinear] but is static: a layer holds its weights in instances",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+}

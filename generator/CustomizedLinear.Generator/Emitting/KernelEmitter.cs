@@ -1,0 +1,273 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using CustomizedLinear.Generator.Model;
+
+namespace CustomizedLinear.Generator.Emitting;
+
+/// <summary>
+/// Writes a layer's kernels as straight-line code over its connections: one term per connection,
+/// nothing for a missing one. Long kernels are split into parts so that no method grows past the
+/// size at which the JIT stops optimizing.
+/// </summary>
+internal static class KernelEmitter
+{
+    /// <summary>
+    /// Terms per method. A term is about 30 bytes of IL; RyuJIT falls back to minimal optimization
+    /// above 60 KB of IL in one method, so 1024 terms keeps every part well below that.
+    /// </summary>
+    public const int MaxTermsPerMethod = 1024;
+
+    /// <summary>Terms per statement: keeps lines readable and expression trees shallow.</summary>
+    private const int TermsPerStatement = 8;
+
+    private const string W = "global::System.ReadOnlySpan<float> w";
+
+    /// <summary>One statement, preceded by a comment when it starts an output's or an input's block.</summary>
+    private readonly record struct Statement(string? Comment, string Code, int Cost);
+
+    public static void Write(SourceWriter writer, LayerModel layer, string className)
+    {
+        writer.WriteLine($"/// <summary>Straight-line kernels and mask data of <see cref=\"{layer.ClassName}\"/>; one sample per call.</summary>");
+        writer.OpenBlock($"file static class {className}");
+
+        WriteMaskBits(writer, layer);
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary><c>y = W·x + b</c> for one sample.</summary>");
+        string forwardParameters = layer.HasBias
+            ? $"{W}, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y"
+            : $"{W}, global::System.ReadOnlySpan<float> x, global::System.Span<float> y";
+        WriteMethod(writer, "Forward", forwardParameters, ForwardStatements(layer));
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name=\"dx\"/>).</summary>");
+        WriteMethod(writer, "InputGrad", $"{W}, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx", InputGradStatements(layer));
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>");
+        WriteMethod(writer, "AccumulateWeightGrad", "global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw", WeightGradStatements(layer));
+
+        writer.CloseBlock();
+    }
+
+    private static void WriteMaskBits(SourceWriter writer, LayerModel layer)
+    {
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// The mask as bits in PyTorch weight order (bit <c>output * InputSize + input</c>, least significant");
+        writer.WriteLine("/// first), which is also the order of the packed weights. Stored in the assembly's data, not allocated.");
+        writer.WriteLine("/// </summary>");
+        var bytes = new byte[(layer.InputSize * layer.OutputSize + 7) / 8];
+        for (int output = 0; output < layer.OutputSize; output++)
+        {
+            for (int k = layer.OutputStarts[output]; k < layer.OutputStarts[output + 1]; k++)
+            {
+                int bit = output * layer.InputSize + layer.ConnectionInputs[k];
+                bytes[bit >> 3] |= (byte)(1 << (bit & 7));
+            }
+        }
+
+        writer.OpenBlock("internal static global::System.ReadOnlySpan<byte> MaskBits => new byte[]");
+        for (int start = 0; start < bytes.Length; start += 16)
+        {
+            writer.WriteLine(string.Join(", ", bytes.Skip(start).Take(16).Select(b => "0x" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))) + ",");
+        }
+
+        writer.CloseBlock(";");
+    }
+
+    private static void WriteMethod(SourceWriter writer, string name, string parameters, List<Statement> statements)
+    {
+        List<List<Statement>> parts = Split(statements);
+        if (parts.Count <= 1)
+        {
+            writer.OpenBlock($"internal static void {name}({parameters})");
+            WriteStatements(writer, statements);
+            writer.CloseBlock();
+            return;
+        }
+
+        string arguments = string.Join(", ", parameters.Split(',').Select(p => p.Trim().Split(' ').Last()));
+        writer.OpenBlock($"internal static void {name}({parameters})");
+        for (int i = 0; i < parts.Count; i++)
+        {
+            writer.WriteLine($"{name}Part{Names.Int(i)}({arguments});");
+        }
+
+        writer.CloseBlock();
+        for (int i = 0; i < parts.Count; i++)
+        {
+            writer.WriteLine();
+            writer.OpenBlock($"private static void {name}Part{Names.Int(i)}({parameters})");
+            WriteStatements(writer, parts[i]);
+            writer.CloseBlock();
+        }
+    }
+
+    private static List<List<Statement>> Split(List<Statement> statements)
+    {
+        var parts = new List<List<Statement>> { new() };
+        int cost = 0;
+        foreach (Statement statement in statements)
+        {
+            if (cost + statement.Cost > MaxTermsPerMethod && parts[parts.Count - 1].Count > 0)
+            {
+                parts.Add(new List<Statement>());
+                cost = 0;
+            }
+
+            parts[parts.Count - 1].Add(statement);
+            cost += statement.Cost;
+        }
+
+        return parts;
+    }
+
+    private static void WriteStatements(SourceWriter writer, List<Statement> statements)
+    {
+        bool first = true;
+        foreach (Statement statement in statements)
+        {
+            if (statement.Comment is not null)
+            {
+                if (!first)
+                {
+                    writer.WriteLine();
+                }
+
+                writer.WriteLine(statement.Comment);
+            }
+
+            writer.WriteLine(statement.Code);
+            first = false;
+        }
+    }
+
+    private static List<Statement> ForwardStatements(LayerModel layer)
+    {
+        var statements = new List<Statement>();
+        for (int output = 0; output < layer.OutputSize; output++)
+        {
+            int start = layer.OutputStarts[output];
+            int end = layer.OutputStarts[output + 1];
+            var inputs = Enumerable.Range(start, end - start).Select(k => layer.ConnectionInputs[k]).ToList();
+            string comment = inputs.Count == 0
+                ? $"// output {output}: no inputs, {(layer.HasBias ? "only its bias" : "always 0")}"
+                : $"// output {output} ← {Plural("input", inputs)}";
+            string target = $"y[{output}]";
+            string? head = layer.HasBias ? $"b[{output}]" : null;
+            var terms = Enumerable.Range(start, end - start).Select(k => $"w[{k}] * x[{layer.ConnectionInputs[k]}]").ToList();
+            AddSum(statements, comment, target, head, terms);
+        }
+
+        return statements;
+    }
+
+    private static List<Statement> InputGradStatements(LayerModel layer)
+    {
+        // Connections feeding each input, in output order: the transpose of the canonical order.
+        var byInput = new List<(int K, int Output)>[layer.InputSize];
+        for (int input = 0; input < layer.InputSize; input++)
+        {
+            byInput[input] = [];
+        }
+
+        for (int output = 0; output < layer.OutputSize; output++)
+        {
+            for (int k = layer.OutputStarts[output]; k < layer.OutputStarts[output + 1]; k++)
+            {
+                byInput[layer.ConnectionInputs[k]].Add((k, output));
+            }
+        }
+
+        var statements = new List<Statement>();
+        for (int input = 0; input < layer.InputSize; input++)
+        {
+            var connections = byInput[input];
+            string comment = connections.Count == 0
+                ? $"// input {input} feeds no output"
+                : $"// input {input} → {Plural("output", connections.Select(c => c.Output).ToList())}";
+            AddSum(statements, comment, $"dx[{input}]", null, connections.Select(c => $"w[{c.K}] * dy[{c.Output}]").ToList());
+        }
+
+        return statements;
+    }
+
+    private static List<Statement> WeightGradStatements(LayerModel layer)
+    {
+        var statements = new List<Statement>();
+        for (int output = 0; output < layer.OutputSize; output++)
+        {
+            int start = layer.OutputStarts[output];
+            int end = layer.OutputStarts[output + 1];
+            if (start == end)
+            {
+                continue;
+            }
+
+            string? comment = $"// output {output} ← {Plural("input", Enumerable.Range(start, end - start).Select(k => layer.ConnectionInputs[k]).ToList())}";
+            for (int k = start; k < end; k++)
+            {
+                statements.Add(new Statement(comment, $"gw[{k}] += dy[{output}] * x[{layer.ConnectionInputs[k]}];", 1));
+                comment = null;
+            }
+        }
+
+        return statements;
+    }
+
+    /// <summary><c>target = head + t0 + … ;</c> in statements of at most <see cref="TermsPerStatement"/> terms.</summary>
+    private static void AddSum(List<Statement> statements, string comment, string target, string? head, List<string> terms)
+    {
+        if (terms.Count == 0)
+        {
+            statements.Add(new Statement(comment, $"{target} = {head ?? "0f"};", 1));
+            return;
+        }
+
+        for (int i = 0; i < terms.Count; i += TermsPerStatement)
+        {
+            var chunk = terms.Skip(i).Take(TermsPerStatement).ToList();
+            string sum = string.Join(" + ", chunk);
+            string code = i == 0
+                ? $"{target} = {(head is null ? "" : head + " + ")}{sum};"
+                : $"{target} += {sum};";
+            statements.Add(new Statement(i == 0 ? comment : null, code, chunk.Count));
+        }
+    }
+
+    /// <summary>"input 3" or "inputs 0-2, 5, 7-9".</summary>
+    private static string Plural(string noun, List<int> indices)
+    {
+        var builder = new StringBuilder(noun);
+        if (indices.Count != 1)
+        {
+            builder.Append('s');
+        }
+
+        builder.Append(' ');
+        for (int i = 0; i < indices.Count;)
+        {
+            int j = i;
+            while (j + 1 < indices.Count && indices[j + 1] == indices[j] + 1)
+            {
+                j++;
+            }
+
+            if (i > 0)
+            {
+                builder.Append(", ");
+            }
+
+            builder.Append(Names.Int(indices[i]));
+            if (j > i)
+            {
+                builder.Append(j == i + 1 ? ", " : "-").Append(Names.Int(indices[j]));
+            }
+
+            i = j + 1;
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace CustomizedLinear.Generator.Emitting;
+
+/// <summary>Fully qualified names used in generated code, so user types never shadow them.</summary>
+internal static class Names
+{
+    public const string Span = "global::System.Span<float>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string Interface = "global::CustomizedLinear.IMaskedLinear";
+    public const string SpanShapes = "global::CustomizedLinear.CompilerServices.SpanShapes";
+    public const string ParameterInitializer = "global::CustomizedLinear.CompilerServices.ParameterInitializer";
+    public const string ConnectionMask = "global::CustomizedLinear.CompilerServices.ConnectionMask";
+    public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCode";
+
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,34 @@
+using System.CodeDom.Compiler;
+using System.IO;
+
+namespace CustomizedLinear.Generator.Emitting;
+
+/// <summary>An indenting writer that always ends lines with <c>\n</c>, whatever the machine.</summary>
+internal sealed class SourceWriter
+{
+    private readonly StringWriter _text = new(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+    private readonly IndentedTextWriter _writer;
+
+    public SourceWriter() => _writer = new IndentedTextWriter(_text, "    ") { NewLine = "\n" };
+
+    public void WriteLine(string line) => _writer.WriteLine(line);
+
+    /// <summary>An empty line, written without indentation so no line has trailing spaces.</summary>
+    public void WriteLine() => _writer.WriteLineNoTabs("");
+
+    public void OpenBlock(string header)
+    {
+        _writer.WriteLine(header);
+        _writer.WriteLine("{");
+        _writer.Indent++;
+    }
+
+    /// <param name="suffix">Text after the brace, e.g. <c>;</c> to end an initializer.</param>
+    public void CloseBlock(string suffix = "")
+    {
+        _writer.Indent--;
+        _writer.WriteLine("}" + suffix);
+    }
+
+    public override string ToString() => _text.ToString();
+}

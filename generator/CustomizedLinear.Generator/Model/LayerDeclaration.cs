@@ -1,0 +1,27 @@
+namespace CustomizedLinear.Generator.Model;
+
+/// <summary>What a <c>[MaskedLinear]</c> class declares, read from syntax and symbols once.</summary>
+/// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>
+/// <param name="ContainingTypes">Enclosing types, outermost first.</param>
+/// <param name="ClassName">The class's name as declared.</param>
+/// <param name="HintName">A unique, file-name-safe name for the generated source.</param>
+/// <param name="MaskPath">The mask path as written in the attribute.</param>
+/// <param name="ResolvedMaskPath">The normalized full path the mask is expected at.</param>
+/// <param name="HasBias">The attribute's <c>Bias</c>.</param>
+/// <param name="OutputsByInputs">Whether the attribute's <c>Layout</c> is <c>OutputsByInputs</c>.</param>
+/// <param name="MaskArgumentLocation">Where the mask path is written, for "mask not found".</param>
+/// <param name="Diagnostics">Problems with the declaration itself; when any is an error nothing is generated.</param>
+internal sealed record LayerDeclaration(
+    string? Namespace,
+    EquatableArray<ContainingTypeInfo> ContainingTypes,
+    string ClassName,
+    string HintName,
+    string MaskPath,
+    string ResolvedMaskPath,
+    bool HasBias,
+    bool OutputsByInputs,
+    LocationInfo? MaskArgumentLocation,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>An enclosing type the generated class must be nested in, e.g. <c>partial struct Outer&lt;T&gt;</c>.</summary>
+internal sealed record ContainingTypeInfo(string Keyword, string NameWithTypeParameters);

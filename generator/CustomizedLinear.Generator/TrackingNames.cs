@@ -1,0 +1,12 @@
+namespace CustomizedLinear.Generator;
+
+/// <summary>Names of the pipeline steps, for <c>WithTrackingName</c> and the caching tests.</summary>
+internal static class TrackingNames
+{
+    public const string Declarations = nameof(Declarations);
+    public const string AdditionalFiles = nameof(AdditionalFiles);
+    public const string AllAdditionalFiles = nameof(AllAdditionalFiles);
+    public const string ProjectDirectory = nameof(ProjectDirectory);
+    public const string MatchedMasks = nameof(MatchedMasks);
+    public const string Layers = nameof(Layers);
+}

@@ -1,0 +1,70 @@
+using System;
+using System.ComponentModel;
+
+namespace CustomizedLinear.CompilerServices;
+
+/// <summary>
+/// Argument checks shared by every generated layer, so that each one reports wrong span lengths
+/// the same way: exactly <see cref="ArgumentException"/>, naming the span and the expected length.
+/// </summary>
+/// <remarks>Called by generated code; not part of the public contract.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SpanShapes
+{
+    /// <summary>Checks the spans of <c>Forward</c> and returns the batch size.</summary>
+    public static int ForwardBatch(int inputSize, int outputSize, ReadOnlySpan<float> input, Span<float> output)
+    {
+        int batch = BatchOf(inputSize, input.Length);
+        RequireRows(output.Length, batch, outputSize, "output", "OutputSize");
+        if (batch != 0 && output.Overlaps(input))
+        {
+            throw new ArgumentException("output must not overlap input: Forward reads input while it writes output.", nameof(output));
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Checks the spans of <c>Backward</c> and returns the batch size. <paramref name="inputGrad"/>
+    /// may be empty to skip the input gradient.
+    /// </summary>
+    public static int BackwardBatch(int inputSize, int outputSize, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
+    {
+        int batch = BatchOf(inputSize, input.Length);
+        RequireRows(outputGrad.Length, batch, outputSize, "outputGrad", "OutputSize");
+        if (!inputGrad.IsEmpty)
+        {
+            RequireRows(inputGrad.Length, batch, inputSize, "inputGrad", "InputSize");
+            if (inputGrad.Overlaps(input) || inputGrad.Overlaps(outputGrad))
+            {
+                throw new ArgumentException("inputGrad must not overlap input or outputGrad: Backward reads them while it writes inputGrad.", nameof(inputGrad));
+            }
+        }
+
+        return batch;
+    }
+
+    private static int BatchOf(int inputSize, int inputLength)
+    {
+        if (inputLength % inputSize != 0)
+        {
+            throw new ArgumentException(
+                $"input has {inputLength} values; expected a multiple of InputSize ({inputSize}): [batch, {inputSize}] row-major.",
+                "input");
+        }
+
+        return inputLength / inputSize;
+    }
+
+    private static void RequireRows(int actual, int batch, int rowLength, string paramName, string rowName)
+    {
+        // In long: batch × rowLength can exceed int for a large batch of a wide layer.
+        long expected = (long)batch * rowLength;
+        if (actual != expected)
+        {
+            throw new ArgumentException(
+                $"{paramName} has {actual} values; expected batch × {rowName} = {batch} × {rowLength} = {expected}.",
+                paramName);
+        }
+    }
+}
