@@ -1,0 +1,214 @@
+using System;
+
+namespace CustomizedLinear;
+
+/// <summary>
+/// Loss functions with mean reduction, like the PyTorch modules of the same names. Each returns the loss
+/// and overwrites <c>gradient</c> with dLoss/dPrediction. Sums are accumulated in double. An empty input
+/// returns <see cref="float.NaN"/> (PyTorch's mean of nothing). <c>gradient</c> may be exactly the same
+/// memory as the prediction (in place) but must not partially overlap it.
+/// </summary>
+public static class Loss
+{
+    /// <summary>
+    /// Mean absolute error, like <c>nn.L1Loss</c>: <c>mean(|p − t|)</c>; the gradient is
+    /// <c>sign(p − t) / n</c> with <c>sign(0) = 0</c>.
+    /// </summary>
+    /// <param name="prediction">The predictions.</param>
+    /// <param name="target">The targets; the same length as <paramref name="prediction"/>.</param>
+    /// <param name="gradient">Receives dLoss/dPrediction; the same length as <paramref name="prediction"/>.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">A length differs from <paramref name="prediction"/>'s, or <paramref name="gradient"/> partially overlaps an input.</exception>
+    public static float L1(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient)
+    {
+        CheckElementwise(prediction, target, gradient, nameof(prediction), nameof(target));
+        int n = prediction.Length;
+        if (n == 0)
+        {
+            return float.NaN;
+        }
+
+        float scale = 1f / n;
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            float difference = prediction[i] - target[i];
+            sum += Math.Abs((double)difference);
+            float sign = difference > 0f ? 1f : difference < 0f ? -1f : float.IsNaN(difference) ? float.NaN : 0f;
+            gradient[i] = sign * scale;
+        }
+
+        return (float)(sum / n);
+    }
+
+    /// <summary>
+    /// Mean squared error, like <c>nn.MSELoss</c>: <c>mean((p − t)²)</c>; the gradient is <c>2 (p − t) / n</c>.
+    /// </summary>
+    /// <param name="prediction">The predictions.</param>
+    /// <param name="target">The targets; the same length as <paramref name="prediction"/>.</param>
+    /// <param name="gradient">Receives dLoss/dPrediction; the same length as <paramref name="prediction"/>.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">A length differs from <paramref name="prediction"/>'s, or <paramref name="gradient"/> partially overlaps an input.</exception>
+    public static float Mse(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient)
+    {
+        CheckElementwise(prediction, target, gradient, nameof(prediction), nameof(target));
+        int n = prediction.Length;
+        if (n == 0)
+        {
+            return float.NaN;
+        }
+
+        float scale = 2f / n;
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            float difference = prediction[i] - target[i];
+            sum += (double)difference * difference;
+            gradient[i] = difference * scale;
+        }
+
+        return (float)(sum / n);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on logits, like <c>nn.BCEWithLogitsLoss</c>, in the numerically stable form
+    /// <c>mean(max(x, 0) − x·t + log(1 + exp(−|x|)))</c>; the gradient is <c>(σ(x) − t) / n</c>.
+    /// </summary>
+    /// <param name="logits">The logits <c>x</c>.</param>
+    /// <param name="target">The targets <c>t</c> (probabilities); the same length as <paramref name="logits"/>.</param>
+    /// <param name="gradient">Receives dLoss/dLogits; the same length as <paramref name="logits"/>.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">A length differs from <paramref name="logits"/>'s, or <paramref name="gradient"/> partially overlaps an input.</exception>
+    public static float BceWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> gradient)
+    {
+        CheckElementwise(logits, target, gradient, nameof(logits), nameof(target));
+        int n = logits.Length;
+        if (n == 0)
+        {
+            return float.NaN;
+        }
+
+        double scale = 1.0 / n;
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double x = logits[i];
+            double t = target[i];
+            double e = Math.Exp(-Math.Abs(x)); // in (0, 1]: never overflows
+            sum += Math.Max(x, 0.0) - x * t + Math.Log(1.0 + e);
+            double sigmoid = x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+            gradient[i] = (float)((sigmoid - t) * scale);
+        }
+
+        return (float)(sum / n);
+    }
+
+    /// <summary>
+    /// Softmax cross-entropy, like <c>nn.CrossEntropyLoss</c> with class-index targets: the mean over the batch
+    /// of <c>logsumexp(x) − x[label]</c> (computed stably); the gradient is <c>(softmax(x) − onehot(label)) / batch</c>.
+    /// </summary>
+    /// <param name="logits">The logits, <c>[batch, classes]</c> row-major, with <c>batch = labels.Length</c>.</param>
+    /// <param name="labels">The class index of each row, in <c>[0, classes)</c>.</param>
+    /// <param name="gradient">Receives dLoss/dLogits; the same length as <paramref name="logits"/>.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is not a non-empty multiple of <c>labels.Length</c>, <paramref name="gradient"/>'s
+    /// length differs from <paramref name="logits"/>'s, or <paramref name="gradient"/> partially overlaps <paramref name="logits"/>.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside <c>[0, classes)</c>.</exception>
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient)
+    {
+        int batch = labels.Length;
+        if (batch == 0)
+        {
+            if (!logits.IsEmpty)
+            {
+                throw new ArgumentException(
+                    $"logits has {logits.Length} values; expected batch × classes = 0 × classes = 0 for an empty labels span.",
+                    nameof(logits));
+            }
+
+            RequireLength(gradient.Length, 0, nameof(gradient), "logits.Length");
+            return float.NaN;
+        }
+
+        if (logits.Length % batch != 0 || logits.IsEmpty)
+        {
+            throw new ArgumentException(
+                $"logits has {logits.Length} values; expected batch × classes with batch = labels.Length = {batch} and classes ≥ 1, i.e. a positive multiple of {batch}.",
+                nameof(logits));
+        }
+
+        int classes = logits.Length / batch;
+        RequireLength(gradient.Length, logits.Length, nameof(gradient), "logits.Length");
+        CheckNoPartialOverlap(logits, gradient, nameof(gradient));
+        for (int row = 0; row < batch; row++)
+        {
+            int label = labels[row];
+            if ((uint)label >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(labels), label, $"labels[{row}] is {label}; expected a class index in [0, {classes}).");
+            }
+        }
+
+        double scale = 1.0 / batch;
+        double sum = 0;
+        for (int row = 0; row < batch; row++)
+        {
+            ReadOnlySpan<float> x = logits.Slice(row * classes, classes);
+            Span<float> g = gradient.Slice(row * classes, classes);
+            int label = labels[row];
+
+            float max = float.NegativeInfinity;
+            foreach (float value in x)
+            {
+                max = Math.Max(max, value);
+            }
+
+            double sumExp = 0;
+            foreach (float value in x)
+            {
+                sumExp += Math.Exp((double)value - max);
+            }
+
+            double logSumExp = max + Math.Log(sumExp);
+            sum += logSumExp - x[label];
+
+            // x is read before g is written at each index, so g may be exactly x (in place).
+            for (int j = 0; j < classes; j++)
+            {
+                double softmax = Math.Exp((double)x[j] - max) / sumExp;
+                g[j] = (float)((j == label ? softmax - 1.0 : softmax) * scale);
+            }
+        }
+
+        return (float)(sum / batch);
+    }
+
+    private static void CheckElementwise(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient, string predictionName, string targetName)
+    {
+        RequireLength(target.Length, prediction.Length, targetName, $"{predictionName}.Length");
+        RequireLength(gradient.Length, prediction.Length, nameof(gradient), $"{predictionName}.Length");
+        CheckNoPartialOverlap(prediction, gradient, nameof(gradient));
+        CheckNoPartialOverlap(target, gradient, nameof(gradient));
+    }
+
+    private static void RequireLength(int actual, int expected, string paramName, string expectedName)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{paramName} has {actual} values; expected {expectedName} = {expected}.", paramName);
+        }
+    }
+
+    private static void CheckNoPartialOverlap(ReadOnlySpan<float> input, ReadOnlySpan<float> output, string outputName)
+    {
+        if (input.Overlaps(output, out int offset) && offset != 0)
+        {
+            throw new ArgumentException(
+                $"{outputName} partially overlaps an input (offset {offset}); it may be exactly the same memory or separate memory.",
+                outputName);
+        }
+    }
+}
