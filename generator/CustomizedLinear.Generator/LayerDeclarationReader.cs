@@ -61,6 +61,8 @@ internal static class LayerDeclarationReader
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, identifier, symbol.Name));
         }
 
+        AddCollisions(symbol, identifier, diagnostics, cancellationToken);
+
         var containingTypes = new List<ContainingTypeInfo>();
         for (INamedTypeSymbol? outer = symbol.ContainingType; outer is not null; outer = outer.ContainingType)
         {
@@ -85,6 +87,54 @@ internal static class LayerDeclarationReader
             outputsByInputs,
             argumentLocation,
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Names of the members the emitter adds (see <c>LayerEmitter</c>).</summary>
+    public static readonly string[] GeneratedMemberNames =
+    [
+        "InputSize", "OutputSize", "ConnectionCount", "HasBias", "Weights", "Bias", "WeightGrad", "BiasGrad",
+        "Forward", "Backward", "ZeroGrad", "LoadDenseWeight", "CopyDenseWeight", "IsConnected",
+        "_weights", "_bias", "_weightGrad", "_biasGrad",
+    ];
+
+    /// <summary>User members (declared or inherited) that a generated member would clash with or hide.</summary>
+    private static void AddCollisions(INamedTypeSymbol symbol, LocationInfo? identifier, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (string name in GeneratedMemberNames)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ISymbol? own = symbol.GetMembers(name).FirstOrDefault(m => !m.IsImplicitlyDeclared);
+            if (own is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.MemberNameCollision, LocationInfo.From(own.Locations.FirstOrDefault()) ?? identifier, symbol.Name, $"a member named '{name}'"));
+                continue;
+            }
+
+            for (INamedTypeSymbol? type = symbol.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+            {
+                if (type.GetMembers(name).Any(m => m.DeclaredAccessibility != Accessibility.Private && !m.IsImplicitlyDeclared))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.MemberNameCollision, identifier, symbol.Name, $"a member named '{name}' inherited from '{type.Name}'"));
+                    break;
+                }
+            }
+        }
+
+        foreach (IMethodSymbol constructor in symbol.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared))
+        {
+            bool parameterless = constructor.Parameters.Length == 0;
+            bool seeded = constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32;
+            if (parameterless || seeded)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.MemberNameCollision,
+                    LocationInfo.From(constructor.Locations.FirstOrDefault()) ?? identifier,
+                    symbol.Name,
+                    $"the constructor '{symbol.Name}({(seeded ? "int" : "")})'"));
+            }
+        }
     }
 
     private static LocationInfo? MaskArgumentLocation(AttributeData attribute, CancellationToken cancellationToken)

@@ -25,7 +25,22 @@ public sealed class MaskParserTests
         Assert.Empty(result.Diagnostics);
         Assert.Equal(4, result.Rows);
         Assert.Equal(3, result.Columns);
-        Assert.Equal(Seed, result.Cells.ToArray());
+        Assert.Equal(Seed, Dense(result));
+    }
+
+    /// <summary>The parsed cells as a dense row-major 0/1 array.</summary>
+    internal static byte[] Dense(MaskParseResult result)
+    {
+        var cells = new byte[result.Rows * result.Columns];
+        for (int row = 0; row < result.Rows; row++)
+        {
+            for (int k = result.RowStarts[row]; k < result.RowStarts[row + 1]; k++)
+            {
+                cells[row * result.Columns + result.OnesColumns[k]] = 1;
+            }
+        }
+
+        return cells;
     }
 
     [Fact]

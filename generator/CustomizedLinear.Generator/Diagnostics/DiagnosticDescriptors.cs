@@ -87,4 +87,54 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MaskTooLarge = new(
+        id: "CL0011",
+        title: "Mask is larger than the supported limit",
+        messageFormat: "Mask is larger than the supported limit: it has {0}; the limit is {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MemberNameCollision = new(
+        id: "CL0012",
+        title: "Member name collides with a generated member",
+        messageFormat: "'{0}' already has {1}, which the generator adds to every layer: rename or remove it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor OutputWithoutConnections = new(
+        id: "CL0013",
+        title: "Output has no connections",
+        messageFormat: "Output {0} (mask {1} {0}) has no connections: it is always {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "MADE and pathway masks have such outputs by design, so this is information only.");
+
+    public static readonly DiagnosticDescriptor InputWithoutConnections = new(
+        id: "CL0014",
+        title: "Input has no connections",
+        messageFormat: "Input {0} (mask {1} {0}) has no connections: the layer ignores it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "MADE and pathway masks have such inputs by design, so this is information only.");
+
+    public static readonly DiagnosticDescriptor NoConnections = new(
+        id: "CL0015",
+        title: "Mask has no connections",
+        messageFormat: "Mask '{0}' has no connections: every output is always {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TableDrivenKernel = new(
+        id: "CL0016",
+        title: "Layer too large to unroll",
+        messageFormat: "Layer '{0}' has {1} connections, more than the {2} that are unrolled into straight-line code: it uses a table-driven kernel over compile-time index data, about {3} bytes of source per connection",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
 }

@@ -18,6 +18,18 @@ internal static class KernelEmitter
     /// </summary>
     public const int MaxTermsPerMethod = 1024;
 
+    /// <summary>
+    /// Above this many connections a layer gets the table-driven kernels: unrolled code costs about
+    /// 100 bytes of source per connection (forward, input gradient, weight gradient), the index data
+    /// about <see cref="TableBytesPerConnection"/>, so this keeps an unrolled layer under about 1 MB of source.
+    /// </summary>
+    public const int MaxUnrolledConnections = 8192;
+
+    /// <summary>Source bytes per connection of the index data ("123, " and its share of the line).</summary>
+    public const int TableBytesPerConnection = 6;
+
+    private const int NumbersPerLine = 32;
+
     /// <summary>Terms per statement: keeps lines readable and expression trees shallow.</summary>
     private const int TermsPerStatement = 8;
 
@@ -28,49 +40,84 @@ internal static class KernelEmitter
 
     public static void Write(SourceWriter writer, LayerModel layer, string className)
     {
-        writer.WriteLine($"/// <summary>Straight-line kernels and mask data of <see cref=\"{layer.ClassName}\"/>; one sample per call.</summary>");
+        writer.WriteLine(layer.Unrolled
+            ? $"/// <summary>Index data and straight-line kernels of <see cref=\"{layer.ClassName}\"/>; one sample per call.</summary>"
+            : $"/// <summary>Index data and table-driven kernels of <see cref=\"{layer.ClassName}\"/>; one sample per call.</summary>");
         writer.OpenBlock($"file static class {className}");
 
-        WriteMaskBits(writer, layer);
+        WriteIndexData(writer, layer);
 
-        writer.WriteLine();
-        writer.WriteLine("/// <summary><c>y = W·x + b</c> for one sample.</summary>");
         string forwardParameters = layer.HasBias
             ? $"{W}, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y"
             : $"{W}, global::System.ReadOnlySpan<float> x, global::System.Span<float> y";
-        WriteMethod(writer, "Forward", forwardParameters, ForwardStatements(layer));
+        string inputGradParameters = $"{W}, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx";
+        string weightGradParameters = "global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw";
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary><c>y = W·x + b</c> for one sample.</summary>");
+        if (layer.Unrolled)
+        {
+            WriteMethod(writer, "Forward", forwardParameters, ForwardStatements(layer));
+        }
+        else
+        {
+            string bias = layer.HasBias ? "b" : "global::System.ReadOnlySpan<float>.Empty";
+            writer.WriteLine($"internal static void Forward({forwardParameters}) => {TableKernels}.Forward(OutputStarts, ConnectionInputs, w, {bias}, x, y);");
+        }
 
         writer.WriteLine();
         writer.WriteLine("/// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name=\"dx\"/>).</summary>");
-        WriteMethod(writer, "InputGrad", $"{W}, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx", InputGradStatements(layer));
+        if (layer.Unrolled)
+        {
+            WriteMethod(writer, "InputGrad", inputGradParameters, InputGradStatements(layer));
+        }
+        else
+        {
+            writer.WriteLine($"internal static void InputGrad({inputGradParameters}) => {TableKernels}.InputGrad(OutputStarts, ConnectionInputs, w, dy, dx);");
+        }
 
         writer.WriteLine();
         writer.WriteLine("/// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>");
-        WriteMethod(writer, "AccumulateWeightGrad", "global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw", WeightGradStatements(layer));
+        if (layer.Unrolled)
+        {
+            WriteMethod(writer, "AccumulateWeightGrad", weightGradParameters, WeightGradStatements(layer));
+        }
+        else
+        {
+            writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {TableKernels}.AccumulateWeightGrad(OutputStarts, ConnectionInputs, x, dy, gw);");
+        }
 
         writer.CloseBlock();
     }
 
-    private static void WriteMaskBits(SourceWriter writer, LayerModel layer)
-    {
-        writer.WriteLine("/// <summary>");
-        writer.WriteLine("/// The mask as bits in PyTorch weight order (bit <c>output * InputSize + input</c>, least significant");
-        writer.WriteLine("/// first), which is also the order of the packed weights. Stored in the assembly's data, not allocated.");
-        writer.WriteLine("/// </summary>");
-        var bytes = new byte[(layer.InputSize * layer.OutputSize + 7) / 8];
-        for (int output = 0; output < layer.OutputSize; output++)
-        {
-            for (int k = layer.OutputStarts[output]; k < layer.OutputStarts[output + 1]; k++)
-            {
-                int bit = output * layer.InputSize + layer.ConnectionInputs[k];
-                bytes[bit >> 3] |= (byte)(1 << (bit & 7));
-            }
-        }
+    private const string TableKernels = "global::CustomizedLinear.CompilerServices.TableKernels";
 
-        writer.OpenBlock("internal static global::System.ReadOnlySpan<byte> MaskBits => new byte[]");
-        for (int start = 0; start < bytes.Length; start += 16)
+    /// <summary>The connections as compile-time data: stored in the assembly image, never allocated.</summary>
+    private static void WriteIndexData(SourceWriter writer, LayerModel layer)
+    {
+        writer.WriteLine("/// <summary>Connections of output <c>o</c> are <c>OutputStarts[o] .. OutputStarts[o + 1]</c>.</summary>");
+        WriteInts(writer, "OutputStarts", layer.OutputStarts);
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The input of each connection, in the order of the packed weights.</summary>");
+        WriteInts(writer, "ConnectionInputs", layer.ConnectionInputs);
+    }
+
+    private static void WriteInts(SourceWriter writer, string name, EquatableArray<int> values)
+    {
+        writer.OpenBlock($"internal static global::System.ReadOnlySpan<int> {name} => new int[]");
+        var line = new StringBuilder();
+        for (int i = 0; i < values.Count; i++)
         {
-            writer.WriteLine(string.Join(", ", bytes.Skip(start).Take(16).Select(b => "0x" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))) + ",");
+            line.Append(Names.Int(values[i])).Append(',');
+            if ((i + 1) % NumbersPerLine == 0 || i == values.Count - 1)
+            {
+                writer.WriteLine(line.ToString());
+                line.Clear();
+            }
+            else
+            {
+                line.Append(' ');
+            }
         }
 
         writer.CloseBlock(";");

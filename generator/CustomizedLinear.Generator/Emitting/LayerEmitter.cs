@@ -65,12 +65,8 @@ internal static class LayerEmitter
         string name = layer.ClassName;
         int inputs = layer.InputSize;
         int outputs = layer.OutputSize;
-        double density = (double)layer.ConnectionCount / ((long)inputs * outputs);
 
-        w.WriteLine("/// <summary>");
-        w.WriteLine($"/// Masked linear layer generated from <c>{Xml(layer.MaskFileName)}</c>: {inputs} inputs × {outputs} outputs,");
-        w.WriteLine($"/// {layer.ConnectionCount} connections (density {density.ToString("0.####", CultureInfo.InvariantCulture)}), {(layer.HasBias ? "with" : "without")} bias.");
-        w.WriteLine("/// </summary>");
+        WriteClassDocumentation(w, layer);
         w.WriteLine($"[{Names.GeneratedCode}(\"CustomizedLinear.Generator\", \"{GeneratorVersion}\")]");
         w.OpenBlock($"partial class {name} : {Names.Interface}");
 
@@ -139,16 +135,16 @@ internal static class LayerEmitter
         w.WriteLine("/// throws <see cref=\"global::System.ArgumentException\"/> and changes nothing; -0.0 counts as zero.");
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void LoadDenseWeight({Names.ReadOnlySpan} weight)");
-        w.WriteLine($"{Names.ConnectionMask}.LoadDense({kernels}.MaskBits, InputSize, OutputSize, weight, _weights);");
+        w.WriteLine($"{Names.ConnectionMask}.LoadDense({kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize, weight, _weights);");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("/// <summary>Writes the weight as a dense PyTorch <c>[OutputSize, InputSize]</c> matrix, zeros where unconnected.</summary>");
         w.OpenBlock($"public void CopyDenseWeight({Names.Span} weight)");
-        w.WriteLine($"{Names.ConnectionMask}.CopyDense({kernels}.MaskBits, InputSize, OutputSize, _weights, weight);");
+        w.WriteLine($"{Names.ConnectionMask}.CopyDense({kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize, _weights, weight);");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("/// <summary>Whether <paramref name=\"input\"/> feeds <paramref name=\"output\"/> (the mask's cell <c>[input, output]</c>).</summary>");
-        w.WriteLine($"public static bool IsConnected(int input, int output) => {Names.ConnectionMask}.IsConnected({kernels}.MaskBits, InputSize, OutputSize, input, output);");
+        w.WriteLine($"public static bool IsConnected(int input, int output) => {Names.ConnectionMask}.IsConnected({kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize, input, output);");
         w.WriteLine();
 
         w.WriteLine($"int {Names.Interface}.InputSize => InputSize;");
@@ -162,6 +158,81 @@ internal static class LayerEmitter
         w.WriteLine($"bool {Names.Interface}.IsConnected(int input, int output) => IsConnected(input, output);");
         w.CloseBlock();
     }
+
+    /// <summary>What a reviewer needs to know about the layer without opening the mask file.</summary>
+    private static void WriteClassDocumentation(SourceWriter w, LayerModel layer)
+    {
+        long cells = (long)layer.InputSize * layer.OutputSize;
+        string density = ((double)layer.ConnectionCount / cells).ToString("0.####", CultureInfo.InvariantCulture);
+        w.WriteLine("/// <summary>");
+        w.WriteLine($"/// Masked linear layer generated from <c>{Xml(layer.MaskFileName)}</c>: {Count(layer.InputSize, "input")} × {Count(layer.OutputSize, "output")}, {(layer.HasBias ? "with" : "without")} bias.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine("/// <remarks>");
+        w.WriteLine($"/// <para>{Count(layer.ConnectionCount, "connection")} of {cells.ToString(CultureInfo.InvariantCulture)} possible (density {density}): only these weights exist,");
+        w.WriteLine("/// packed output by output with inputs ascending (PyTorch's <c>weight[mask.T.bool()]</c>).</para>");
+        w.WriteLine(layer.Unrolled
+            ? "/// <para>Kernels: straight-line code with one multiply-add per connection and nothing for a missing one.</para>"
+            : $"/// <para>Kernels: table-driven loops over compile-time index data (more than {Names.Int(KernelEmitter.MaxUnrolledConnections)} connections are not unrolled), one multiply-add per connection.</para>");
+        if (layer.InputSize <= MaxPictureSize && layer.OutputSize <= MaxPictureSize)
+        {
+            WriteMaskPicture(w, layer);
+        }
+
+        w.WriteLine("/// </remarks>");
+    }
+
+    /// <summary>Masks up to this many inputs and outputs get a picture in the class documentation.</summary>
+    private const int MaxPictureSize = 32;
+
+    /// <summary>The mask as a grid, rows = inputs, columns = outputs (the <c>[in, out]</c> orientation).</summary>
+    private static void WriteMaskPicture(SourceWriter w, LayerModel layer)
+    {
+        var connected = new bool[layer.InputSize, layer.OutputSize];
+        for (int output = 0; output < layer.OutputSize; output++)
+        {
+            for (int k = layer.OutputStarts[output]; k < layer.OutputStarts[output + 1]; k++)
+            {
+                connected[layer.ConnectionInputs[k], output] = true;
+            }
+        }
+
+        string label(int input) => "in " + Names.Int(input).PadLeft(Names.Int(layer.InputSize - 1).Length);
+        int margin = label(0).Length + 1;
+        w.WriteLine("/// <para>The mask (1 = connected), one row per input:</para>");
+        w.WriteLine("/// <code>");
+        if (layer.OutputSize > 10)
+        {
+            var tens = new System.Text.StringBuilder();
+            for (int output = 0; output < layer.OutputSize; output++)
+            {
+                tens.Append(output % 10 == 0 && output > 0 ? Names.Int(output / 10)[0] : ' ');
+            }
+
+            w.WriteLine("/// " + new string(' ', margin) + tens.ToString().TrimEnd());
+        }
+
+        var units = new System.Text.StringBuilder();
+        for (int output = 0; output < layer.OutputSize; output++)
+        {
+            units.Append((char)('0' + output % 10));
+        }
+
+        w.WriteLine("/// " + "out".PadLeft(margin - 1) + " " + units);
+        for (int input = 0; input < layer.InputSize; input++)
+        {
+            var row = new System.Text.StringBuilder(label(input)).Append(' ');
+            for (int output = 0; output < layer.OutputSize; output++)
+            {
+                row.Append(connected[input, output] ? '1' : '·');
+            }
+
+            w.WriteLine("/// " + row);
+        }
+
+        w.WriteLine("/// </code>");
+    }
+
+    private static string Count(long count, string noun) => count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? "" : "s");
 
     private static void WriteForward(SourceWriter w, LayerModel layer, string kernels)
     {

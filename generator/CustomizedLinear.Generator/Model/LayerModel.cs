@@ -7,6 +7,7 @@ namespace CustomizedLinear.Generator.Model;
 /// <c>OutputStarts[o] .. OutputStarts[o + 1]</c> (CSR over outputs).
 /// </param>
 /// <param name="ConnectionInputs">The input of each connection, ascending within an output.</param>
+/// <param name="Unrolled">Straight-line code per connection, or (for large layers) a loop over index tables.</param>
 internal sealed record LayerModel(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
@@ -17,7 +18,8 @@ internal sealed record LayerModel(
     int InputSize,
     int OutputSize,
     EquatableArray<int> OutputStarts,
-    EquatableArray<int> ConnectionInputs)
+    EquatableArray<int> ConnectionInputs,
+    bool Unrolled)
 {
     public int ConnectionCount => ConnectionInputs.Count;
 }

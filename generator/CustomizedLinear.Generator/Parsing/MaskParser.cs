@@ -49,32 +49,29 @@ internal static class MaskParser
             position = end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
         }
 
-        if (state.Rows == 0 && state.Diagnostics.Count == 0)
-        {
-            state.Diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.EmptyMask,
-                new LocationInfo(path, new TextSpan(0, 0), new LinePositionSpan(default, default)),
-                FileName(path)));
-        }
-
-        return new MaskParseResult(
-            state.Rows,
-            state.Columns < 0 ? 0 : state.Columns,
-            new EquatableArray<byte>(state.Diagnostics.Count == 0 ? state.Cells.ToArray() : System.Array.Empty<byte>()),
-            state.Diagnostics.ToEquatableArray());
+        return state.Finish();
     }
 
     private sealed class State(string text, string path)
     {
-        public readonly List<byte> Cells = [];
         public readonly List<DiagnosticInfo> Diagnostics = [];
-        public int Rows;
-        public int Columns = -1;
+        private readonly List<int> _rowStarts = [0];
+        private readonly List<int> _onesColumns = [];
+        private readonly List<TextPosition> _rowSpans = [];
+        private readonly List<TextPosition> _firstRowCells = [];
+        private readonly List<int> _lineOnes = [];
+        private readonly List<int> _lineCellOffsets = [];
+        private int _rows;
+        private int _columns = -1;
         private int _firstRowLine;
+        private long _ones;
+        private TextPosition? _firstRowOverLimit;
 
         public void ParseLine(int line, int start, int end)
         {
-            int rowStart = Cells.Count;
+            _lineOnes.Clear();
+            _lineCellOffsets.Clear();
+            int cells = 0;
             int firstCell = -1;
             int lastCell = -1;
             bool closedRow = false;
@@ -88,7 +85,17 @@ internal static class MaskParser
                         break;
                     case '0':
                     case '1':
-                        Cells.Add((byte)(c - '0'));
+                        if (c == '1')
+                        {
+                            _lineOnes.Add(cells);
+                        }
+
+                        if (_columns < 0)
+                        {
+                            _lineCellOffsets.Add(i);
+                        }
+
+                        cells++;
                         if (firstCell < 0)
                         {
                             firstCell = i;
@@ -106,53 +113,97 @@ internal static class MaskParser
                     case '[':
                         if (closedRow)
                         {
-                            Report(DiagnosticInfo.Create(DiagnosticDescriptors.TwoRowsOnOneLine, At(line, start, i, 1)), rowStart);
+                            Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TwoRowsOnOneLine, At(line, start, i, 1)));
                             return;
                         }
 
                         break;
                     default:
-                        Report(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaskCell, At(line, start, i, 1), Display(c), Display(Token(i, end))), rowStart);
+                        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaskCell, At(line, start, i, 1), Display(c), Display(Token(i, end))));
                         return;
                 }
             }
 
-            int count = Cells.Count - rowStart;
-            if (count == 0)
+            if (cells == 0)
             {
                 return;
             }
 
-            if (Columns < 0)
+            var rowSpan = new TextPosition(line, firstCell - start, firstCell, lastCell - firstCell + 1);
+            if (_columns < 0)
             {
-                Columns = count;
+                _columns = cells;
                 _firstRowLine = line + 1;
+                foreach (int offset in _lineCellOffsets)
+                {
+                    _firstRowCells.Add(new TextPosition(line, offset - start, offset, 1));
+                }
             }
-            else if (count != Columns)
+            else if (cells != _columns)
             {
-                Report(
-                    DiagnosticInfo.Create(DiagnosticDescriptors.RaggedMaskRow, At(line, start, firstCell, lastCell - firstCell + 1), Columns, count, _firstRowLine),
-                    rowStart);
+                Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RaggedMaskRow, rowSpan.ToLocation(path), _columns, cells, _firstRowLine));
                 return;
             }
 
-            Rows++;
+            AddRow(rowSpan);
         }
 
-        private void Report(DiagnosticInfo diagnostic, int rowStart)
+        private void AddRow(TextPosition rowSpan)
         {
-            Cells.RemoveRange(rowStart, Cells.Count - rowStart);
-            Diagnostics.Add(diagnostic);
+            _rows++;
+            _ones += _lineOnes.Count;
+            if (_firstRowOverLimit is not null || _ones > MaskLimits.MaxConnections || (long)_rows * _columns > MaskLimits.MaxCells)
+            {
+                // Keep counting, to report the size, but stop storing.
+                _firstRowOverLimit ??= rowSpan;
+                return;
+            }
+
+            _onesColumns.AddRange(_lineOnes);
+            _rowStarts.Add(_onesColumns.Count);
+            _rowSpans.Add(rowSpan);
         }
 
-        private LocationInfo At(int line, int lineStart, int index, int length)
+        public MaskParseResult Finish()
         {
-            int column = index - lineStart;
-            return new LocationInfo(
-                path,
-                new TextSpan(index, length),
-                new LinePositionSpan(new LinePosition(line, column), new LinePosition(line, column + length)));
+            if (_firstRowOverLimit is { } position && Diagnostics.Count == 0)
+            {
+                long cells = (long)_rows * _columns;
+                bool tooManyConnections = _ones > MaskLimits.MaxConnections;
+                string size = tooManyConnections
+                    ? $"{Number(_ones)} connections ({Number(_rows)} × {Number(_columns)})"
+                    : $"{Number(cells)} cells ({Number(_rows)} × {Number(_columns)})";
+                string limit = tooManyConnections
+                    ? $"{Number(MaskLimits.MaxConnections)} connections"
+                    : $"{Number(MaskLimits.MaxCells)} cells";
+                Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MaskTooLarge, position.ToLocation(path), size, limit));
+            }
+
+            if (_rows == 0 && Diagnostics.Count == 0)
+            {
+                Diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.EmptyMask,
+                    new LocationInfo(path, new TextSpan(0, 0), new LinePositionSpan(default, default)),
+                    FileName(path)));
+            }
+
+            if (Diagnostics.Count > 0)
+            {
+                return new MaskParseResult(0, 0, EquatableArray<int>.Empty, EquatableArray<int>.Empty, EquatableArray<TextPosition>.Empty, EquatableArray<TextPosition>.Empty, Diagnostics.ToEquatableArray());
+            }
+
+            return new MaskParseResult(
+                _rows,
+                _columns,
+                _rowStarts.ToEquatableArray(),
+                _onesColumns.ToEquatableArray(),
+                _rowSpans.ToEquatableArray(),
+                _firstRowCells.ToEquatableArray(),
+                EquatableArray<DiagnosticInfo>.Empty);
         }
+
+        private LocationInfo At(int line, int lineStart, int index, int length) =>
+            new TextPosition(line, index - lineStart, index, length).ToLocation(path);
 
         /// <summary>The run of non-separator characters around <paramref name="index"/>, e.g. <c>0.5</c>.</summary>
         private string Token(int index, int end)
@@ -164,7 +215,7 @@ internal static class MaskParser
             }
 
             int to = index;
-            while (to < end && !IsBoundary(text[to]))
+            while (to < end && to - from < 4 * MaxTokenDisplayLength && !IsBoundary(text[to]))
             {
                 to++;
             }
@@ -174,6 +225,8 @@ internal static class MaskParser
 
         private static bool IsBoundary(char c) => c is ' ' or '\t' or ',' or '[' or ']' or '#' or '\n' or '\r';
     }
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Display(char c) => Display(c.ToString());
 
@@ -203,7 +256,7 @@ internal static class MaskParser
         return builder.ToString();
     }
 
-    private static string FileName(string path)
+    internal static string FileName(string path)
     {
         int slash = path.LastIndexOfAny(['/', '\\']);
         return slash < 0 ? path : path.Substring(slash + 1);

@@ -4,65 +4,82 @@ using System.ComponentModel;
 namespace CustomizedLinear.CompilerServices;
 
 /// <summary>
-/// Queries over a layer's mask stored as bits in PyTorch weight order: bit <c>output × InputSize + input</c>,
-/// least significant bit first. That is also the canonical order of the packed weights.
+/// Queries over a layer's connections given as index data in canonical order: the connections of output
+/// <c>o</c> are <c>outputStarts[o] .. outputStarts[o + 1]</c>, and <c>connectionInputs[k]</c> is the input of
+/// connection <c>k</c>, ascending within an output. That is also the order of the packed weights.
 /// </summary>
 /// <remarks>Called by generated code; not part of the public contract.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectionMask
 {
     /// <summary>Whether <paramref name="input"/> feeds <paramref name="output"/>; out-of-range indices throw.</summary>
-    public static bool IsConnected(ReadOnlySpan<byte> bits, int inputSize, int outputSize, int input, int output)
+    public static bool IsConnected(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int inputSize, int input, int output)
     {
+        int outputSize = outputStarts.Length - 1;
         ArgumentOutOfRangeException.ThrowIfNegative(input);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(input, inputSize);
         ArgumentOutOfRangeException.ThrowIfNegative(output);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(output, outputSize);
-        return IsSet(bits, output * inputSize + input);
+        return Inputs(outputStarts, connectionInputs, output).BinarySearch(input) >= 0;
     }
 
     /// <summary>
     /// Packs a dense <c>[outputSize, inputSize]</c> weight into <paramref name="packed"/>. Checks everything
     /// before writing anything, so a rejected weight leaves the layer as it was.
     /// </summary>
-    public static void LoadDense(ReadOnlySpan<byte> bits, int inputSize, int outputSize, ReadOnlySpan<float> weight, Span<float> packed)
+    public static void LoadDense(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int inputSize, ReadOnlySpan<float> weight, Span<float> packed)
     {
+        int outputSize = outputStarts.Length - 1;
         RequireDenseLength(inputSize, outputSize, weight.Length, nameof(weight));
-        for (int index = 0; index < weight.Length; index++)
+        for (int output = 0; output < outputSize; output++)
         {
-            // -0.0 == 0 holds, so PyTorch's W * mask (which exports -0.0) is accepted.
-            if (!IsSet(bits, index) && weight[index] != 0f)
+            ReadOnlySpan<float> row = weight.Slice(output * inputSize, inputSize);
+            ReadOnlySpan<int> inputs = Inputs(outputStarts, connectionInputs, output);
+            int next = 0;
+            for (int input = 0; input < inputSize; input++)
             {
-                int output = index / inputSize;
-                int input = index % inputSize;
-                throw new ArgumentException(
-                    $"weight[{output}, {input}] is {weight[index]}, but input {input} is not connected to output {output}: an unconnected weight must be 0.",
-                    nameof(weight));
+                if (next < inputs.Length && inputs[next] == input)
+                {
+                    next++;
+                }
+                else if (row[input] != 0f)
+                {
+                    // -0.0 == 0 holds, so PyTorch's W * mask (which exports -0.0) is accepted.
+                    throw new ArgumentException(
+                        $"weight[{output}, {input}] is {row[input]}, but input {input} is not connected to output {output}: an unconnected weight must be 0.",
+                        nameof(weight));
+                }
             }
         }
 
-        int k = 0;
-        for (int index = 0; index < weight.Length; index++)
+        for (int output = 0; output < outputSize; output++)
         {
-            if (IsSet(bits, index))
+            ReadOnlySpan<float> row = weight.Slice(output * inputSize, inputSize);
+            for (int k = outputStarts[output]; k < outputStarts[output + 1]; k++)
             {
-                packed[k++] = weight[index];
+                packed[k] = row[connectionInputs[k]];
             }
         }
     }
 
     /// <summary>Writes the packed weights as a dense <c>[outputSize, inputSize]</c> matrix with zeros where unconnected.</summary>
-    public static void CopyDense(ReadOnlySpan<byte> bits, int inputSize, int outputSize, ReadOnlySpan<float> packed, Span<float> weight)
+    public static void CopyDense(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int inputSize, ReadOnlySpan<float> packed, Span<float> weight)
     {
+        int outputSize = outputStarts.Length - 1;
         RequireDenseLength(inputSize, outputSize, weight.Length, nameof(weight));
-        int k = 0;
-        for (int index = 0; index < weight.Length; index++)
+        weight.Clear();
+        for (int output = 0; output < outputSize; output++)
         {
-            weight[index] = IsSet(bits, index) ? packed[k++] : 0f;
+            Span<float> row = weight.Slice(output * inputSize, inputSize);
+            for (int k = outputStarts[output]; k < outputStarts[output + 1]; k++)
+            {
+                row[connectionInputs[k]] = packed[k];
+            }
         }
     }
 
-    private static bool IsSet(ReadOnlySpan<byte> bits, int index) => ((bits[index >> 3] >> (index & 7)) & 1) != 0;
+    private static ReadOnlySpan<int> Inputs(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int output) =>
+        connectionInputs[outputStarts[output]..outputStarts[output + 1]];
 
     private static void RequireDenseLength(int inputSize, int outputSize, int actual, string paramName)
     {
