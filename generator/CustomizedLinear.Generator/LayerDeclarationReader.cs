@@ -51,7 +51,7 @@ internal static class LayerDeclarationReader
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, identifier, symbol.Name));
         }
 
-        if (symbol.IsGenericType)
+        if (symbol.Arity > 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, identifier, symbol.Name));
         }

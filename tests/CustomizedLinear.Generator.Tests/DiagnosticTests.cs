@@ -1,83 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Reflection;
+using System.Text;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
 namespace CustomizedLinear.Generator.Tests;
 
-/// <summary>Each diagnostic: its ID, severity, message and location.</summary>
+/// <summary>Every diagnostic of the catalogue: its ID, severity, message text and location.</summary>
 public sealed class DiagnosticTests
 {
-    private const string MaskFile = GeneratorHarness.SourceDirectory + "/masks/m.txt";
+    private const string Src = GeneratorHarness.SourceDirectory;
+    private const string Mask = Src + "/masks/m.txt";
+    private const string Layers = Src + "/Layers.cs";
+    private const string Cell = "a cell is 0 or 1, separated by spaces, tabs or commas";
 
-    [Fact]
-    public void MissingMaskFileIsReportedAtTheAttributeArgumentWithTheLineToAdd()
+    /// <summary>A project to generate and the one diagnostic it must give.</summary>
+    public sealed record Case(string Name, string Source, string MaskText, string Id, DiagnosticSeverity Severity, string File, int Line, int Column, string Message)
     {
-        var run = GeneratorHarness.RunSingle("1 0\n", attributeArguments: "\"masks/missing.txt\"");
-        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("CL0001", diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(
-            "Mask file 'masks/missing.txt' was not found: no AdditionalFiles item has the path '/project/src/masks/missing.txt'. Add <AdditionalFiles Include=\"/project/src/masks/missing.txt\" /> to the project file.",
-            message);
-        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
-        Assert.Equal(GeneratorHarness.SourceDirectory + "/Layers.cs", span.Path);
-        // [MaskedLinear("masks/missing.txt")] is on line 5; the argument starts after "[MaskedLinear(".
-        Assert.Equal(new LinePosition(4, 14), span.StartLinePosition);
-        Assert.Equal(new LinePosition(4, 14 + "\"masks/missing.txt\"".Length), span.EndLinePosition);
-        Assert.Empty(run.GeneratedSources);
+        public override string ToString() => Name;
     }
 
+    private static string Layer(string declaration = "public partial class L { }", string attribute = "[MaskedLinear(\"masks/m.txt\")]") =>
+        $"using CustomizedLinear;\n\nnamespace Demo;\n\n{attribute}\n{declaration}\n";
+
+    public static readonly Case[] Catalog =
+    [
+        new("mask file not found", Layer(attribute: "[MaskedLinear(\"masks/missing.txt\")]"), "1\n", "CL0001", DiagnosticSeverity.Error, Layers, 5, 15,
+            $"Mask file 'masks/missing.txt' was not found: no AdditionalFiles item has the path '{Src}/masks/missing.txt'. Add <AdditionalFiles Include=\"{Src}/masks/missing.txt\" /> to the project file."),
+        new("invalid cell", Layer(), "1 0 1\n0 x 0\n", "CL0002", DiagnosticSeverity.Error, Mask, 2, 3, $"'x' is not a mask cell (in 'x'): {Cell}"),
+        new("invalid cell in a token", Layer(), "1 0 1\n0 0.5 0\n", "CL0002", DiagnosticSeverity.Error, Mask, 2, 4, $"'.' is not a mask cell (in '0.5'): {Cell}"),
+        new("invalid digit after a tab", Layer(), "1 0 1\n1\t2 1\n", "CL0002", DiagnosticSeverity.Error, Mask, 2, 3, $"'2' is not a mask cell (in '2'): {Cell}"),
+        new("NUL character", Layer(), "101\n1\u00001\n", "CL0002", DiagnosticSeverity.Error, Mask, 2, 2, $"'\\u0000' is not a mask cell (in '1\\u00001'): {Cell}"),
+        new("ragged row", Layer(), "1 0 1\n0 1 0\n1 1\n", "CL0003", DiagnosticSeverity.Error, Mask, 3, 1,
+            "Mask row has the wrong number of cells: expected 3 cells, found 2 (the first row, on line 1, has 3)"),
+        new("empty mask", Layer(), "# only a comment\n\n  [ ]\n", "CL0004", DiagnosticSeverity.Error, Mask, 1, 1, "Mask file 'm.txt' has no rows: write one row of 0/1 cells per line"),
+        new("two rows on one line", Layer(), "[[1, 0], [0, 1]]\n", "CL0005", DiagnosticSeverity.Error, Mask, 1, 10,
+            "']' closes a row and '[' opens another on the same line: write one row per line"),
+        new("class not partial", Layer("public class Whole { }"), "1\n", "CL0006", DiagnosticSeverity.Error, Layers, 6, 14,
+            "Class 'Whole' has [MaskedLinear] but is not partial: declare it 'partial class Whole' so the generator can add the layer's members"),
+        new("empty mask path", Layer(attribute: "[MaskedLinear(\"\")]"), "1\n", "CL0007", DiagnosticSeverity.Error, Layers, 5, 15,
+            "[MaskedLinear] needs the path of a mask file, relative to this source file"),
+        new("nested in a non-partial type", Layer("public class Outer\n{\n    [MaskedLinear(\"masks/m.txt\")]\n    public partial class Inner { }\n}", attribute: ""), "1\n", "CL0008", DiagnosticSeverity.Error, Layers, 9, 26,
+            "Class 'Inner' is nested in 'Outer', which is not partial: declare 'Outer' partial so the generator can add to 'Inner'"),
+        new("generic class", Layer("public partial class Generic<T> { }"), "1\n", "CL0009", DiagnosticSeverity.Error, Layers, 6, 22,
+            "Class 'Generic' has [MaskedLinear] but is generic: a layer's shape comes from its mask file, so it takes no type parameters"),
+        new("static class", Layer("public static partial class Fixed { }"), "1\n", "CL0010", DiagnosticSeverity.Error, Layers, 6, 29,
+            "Class 'Fixed' has [MaskedLinear] but is static: a layer holds its weights in instances"),
+        new("mask larger than the limit", Layer(), TooLargeMask(), "CL0011", DiagnosticSeverity.Error, Mask, 2049, 1,
+            "Mask is larger than the supported limit: it has 4,196,352 connections (2,049 × 2,048); the limit is 4,194,304 connections"),
+        new("member name collision", Layer("public partial class L\n{\n    public void Forward(float[] x) { }\n}"), "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 8, 17,
+            "'L' already has a member named 'Forward', which the generator adds to every layer: rename or remove it"),
+        new("field name collision", Layer("public partial class L\n{\n    private int _weights;\n}"), "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 8, 17,
+            "'L' already has a member named '_weights', which the generator adds to every layer: rename or remove it"),
+        new("inherited member collision", Layer("public partial class L : Base { }") + "public class Base { public int Weights => 0; }\n", "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 6, 22,
+            "'L' already has a member named 'Weights' inherited from 'Base', which the generator adds to every layer: rename or remove it"),
+        new("constructor collision", Layer("public partial class L\n{\n    public L(int size) { }\n}"), "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 8, 12,
+            "'L' already has the constructor 'L(int)', which the generator adds to every layer: rename or remove it"),
+        new("output without connections", Layer(), "1 0 1\n0 0 1\n", "CL0013", DiagnosticSeverity.Info, Mask, 1, 3,
+            "Output 1 (mask column 1) has no connections: it is always its bias"),
+        new("output without connections, [out, in] layout", Layer(attribute: "[MaskedLinear(\"masks/m.txt\", Bias = false, Layout = MaskLayout.OutputsByInputs)]"), "1 1\n0 0\n", "CL0013", DiagnosticSeverity.Info, Mask, 2, 1,
+            "Output 1 (mask row 1) has no connections: it is always 0"),
+        new("input without connections", Layer(), "1 0 1\n0 0 0\n1 1 0\n", "CL0014", DiagnosticSeverity.Info, Mask, 2, 1,
+            "Input 1 (mask row 1) has no connections: the layer ignores it"),
+        new("no connections at all", Layer(), "0 0\n0 0\n", "CL0015", DiagnosticSeverity.Warning, Mask, 1, 1, "Mask 'm.txt' has no connections: every output is always its bias"),
+        new("layer too large to unroll", Layer(), SnapshotTests.LargeMask(), "CL0016", DiagnosticSeverity.Info, Layers, 5, 15,
+            "Layer 'L' has 9000 connections, more than the 8192 that are unrolled into straight-line code: it uses a table-driven kernel over compile-time index data, about 6 bytes of source per connection"),
+    ];
+
+    public static IEnumerable<object[]> Cases => Catalog.Select(c => new object[] { c.Name });
+
     [Fact]
-    public void TheAdditionalFilesLineIsRelativeToTheProjectWhenTheProjectDirectoryIsKnown()
+    public void EveryDescriptorHasACase()
     {
-        Assert.Equal("src/masks/m.txt", Parsing.MaskPaths.RelativeTo("/project/", "/project/src/masks/m.txt"));
-        Assert.Equal("/elsewhere/m.txt", Parsing.MaskPaths.RelativeTo("/project", "/elsewhere/m.txt"));
+        var ids = typeof(Diagnostics.DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id);
+        Assert.Empty(ids.Except(Catalog.Select(c => c.Id)));
     }
 
     [Theory]
-    [InlineData("1 0 1\n0 x 0\n", 2, 3, "'x' is not a mask cell (in 'x'): a cell is 0 or 1, separated by spaces, tabs or commas")]
-    [InlineData("1 0 1\n0 0.5 0\n", 2, 4, "'.' is not a mask cell (in '0.5'): a cell is 0 or 1, separated by spaces, tabs or commas")]
-    [InlineData("1 0 1\n1\t2 1\n", 2, 3, "'2' is not a mask cell (in '2'): a cell is 0 or 1, separated by spaces, tabs or commas")]
-    [InlineData("101\n1\u00001\n", 2, 2, "'\\u0000' is not a mask cell (in '1\\u00001'): a cell is 0 or 1, separated by spaces, tabs or commas")]
-    public void AnInvalidCellIsReportedAtItsLineAndColumnInTheMaskFile(string mask, int line, int column, string message)
+    [MemberData(nameof(Cases))]
+    public void DiagnosticHasItsIdSeverityMessageAndLocation(string name)
     {
-        AssertSingleMaskError(mask, "CL0002", line, column, message);
-    }
-
-    [Fact]
-    public void ARaggedRowSaysHowManyCellsWereExpected()
-    {
-        AssertSingleMaskError("1 0 1\n0 1 0\n1 1\n", "CL0003", 3, 1, "Mask row has the wrong number of cells: expected 3 cells, found 2 (the first row, on line 1, has 3)");
-    }
-
-    [Fact]
-    public void AMaskWithNoRowsIsAnError()
-    {
-        AssertSingleMaskError("# only a comment\n\n  [ ]\n", "CL0004", 1, 1, "Mask file 'm.txt' has no rows: write one row of 0/1 cells per line");
-    }
-
-    [Fact]
-    public void TwoRowsOnOneLineIsAnError()
-    {
-        AssertSingleMaskError("[[1, 0], [0, 1]]\n", "CL0005", 1, 10, "']' closes a row and '[' opens another on the same line: write one row per line");
-    }
-
-    [Fact]
-    public void AClassThatIsNotPartialIsReportedAtItsName()
-    {
-        var run = GeneratorHarness.Run(
-            [(GeneratorHarness.SourceDirectory + "/Layers.cs", "using CustomizedLinear;\n[MaskedLinear(\"m.txt\")]\npublic class Whole { }\n")],
-            [(GeneratorHarness.SourceDirectory + "/m.txt", "1\n")]);
+        Case c = Catalog.Single(x => x.Name == name);
+        var run = GeneratorHarness.Run([(Layers, c.Source)], [(Mask, c.MaskText)]);
         Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("CL0006", diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.Equal(
-            "Class 'Whole' has [MaskedLinear] but is not partial: declare it 'partial class Whole' so the generator can add the layer's members",
-            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(new LinePosition(2, 13), diagnostic.Location.GetLineSpan().StartLinePosition);
-        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(c.Id, diagnostic.Id);
+        Assert.Equal(c.Severity, diagnostic.Severity);
+        Assert.Equal(c.Message, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        Assert.Equal(c.File, span.Path);
+        Assert.Equal((c.Line, c.Column), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
+        // An error generates nothing; an Info or a warning still gives a layer.
+        Assert.Equal(c.Severity == DiagnosticSeverity.Error ? 0 : 1, run.GeneratedSources.Length);
+    }
+
+    [Fact]
+    public void TheCatalogRendersAsTheBuildPrintsIt()
+    {
+        var text = new StringBuilder();
+        foreach (Case c in Catalog)
+        {
+            var run = GeneratorHarness.Run([(Layers, c.Source)], [(Mask, c.MaskText)]);
+            text.Append("// ").Append(c.Name).Append('\n');
+            foreach (Diagnostic diagnostic in run.GeneratorDiagnostics)
+            {
+                text.Append(Render(diagnostic)).Append('\n');
+            }
+        }
+
+        Snapshot.Verify(text.ToString(), "Diagnostics", "txt");
+    }
+
+    [Fact]
+    public void TwoAttributesOnOneClassAreTheCompilersCS0579()
+    {
+        Assert.False(typeof(MaskedLinearAttribute).GetCustomAttribute<AttributeUsageAttribute>()!.AllowMultiple);
+        var run = GeneratorHarness.Run(
+            [(Layers, Layer(attribute: "[MaskedLinear(\"masks/m.txt\")]\n[MaskedLinear(\"masks/m.txt\", Bias = false)]"))],
+            [(Mask, "1 0\n0 1\n")]);
+        Assert.Contains(run.AllDiagnostics, d => d.Id == "CS0579" && d.Severity == DiagnosticSeverity.Error);
     }
 
     [Fact]
@@ -89,24 +133,31 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void TheAdditionalFilesLineIsRelativeToTheProjectWhenTheProjectDirectoryIsKnown()
+    {
+        Assert.Equal("src/masks/m.txt", Parsing.MaskPaths.RelativeTo("/project/", "/project/src/masks/m.txt"));
+        Assert.Equal("/elsewhere/m.txt", Parsing.MaskPaths.RelativeTo("/project", "/elsewhere/m.txt"));
+    }
+
+    [Fact]
     public void AValidLayerCompilesWithoutAnyDiagnostic()
     {
         var run = GeneratorHarness.RunSingle("1 0 1\n0 1 0\n1 0 1\n1 0 1\n");
         Assert.Empty(run.AllDiagnostics);
-        Assert.Single(run.GeneratedSources);
-        Assert.Equal("Demo.L.MaskedLinear.g.cs", run.GeneratedSources[0].HintName);
+        Assert.Equal("Demo.L.MaskedLinear.g.cs", Assert.Single(run.GeneratedSources).HintName);
     }
 
-    private static void AssertSingleMaskError(string mask, string id, int line, int column, string message)
+    public static string Render(Diagnostic diagnostic)
     {
-        var run = GeneratorHarness.RunSingle(mask);
-        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
-        Assert.Equal(MaskFile, span.Path);
-        Assert.Equal(new LinePosition(line - 1, column - 1), span.StartLinePosition);
-        Assert.Empty(run.GeneratedSources);
+        string severity = diagnostic.Severity.ToString().ToLowerInvariant();
+        return string.Create(CultureInfo.InvariantCulture, $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): {severity} {diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>2049 rows of 2048 ones: one row more than the connection limit allows.</summary>
+    private static string TooLargeMask()
+    {
+        string row = new string('1', 2048) + "\n";
+        return new StringBuilder(row.Length * 2049).Insert(0, row, 2049).ToString();
     }
 }

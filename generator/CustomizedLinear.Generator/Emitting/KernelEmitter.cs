@@ -40,9 +40,11 @@ internal static class KernelEmitter
 
     public static void Write(SourceWriter writer, LayerModel layer, string className)
     {
+        // The kernels sit at namespace level, so a nested layer is named through its containing types.
+        string cref = string.Concat(layer.ContainingTypes.Select(t => t.NameWithTypeParameters.Replace('<', '{').Replace('>', '}') + ".")) + layer.ClassName;
         writer.WriteLine(layer.Unrolled
-            ? $"/// <summary>Index data and straight-line kernels of <see cref=\"{layer.ClassName}\"/>; one sample per call.</summary>"
-            : $"/// <summary>Index data and table-driven kernels of <see cref=\"{layer.ClassName}\"/>; one sample per call.</summary>");
+            ? $"/// <summary>Index data and straight-line kernels of <see cref=\"{cref}\"/>; one sample per call.</summary>"
+            : $"/// <summary>Index data and table-driven kernels of <see cref=\"{cref}\"/>; one sample per call.</summary>");
         writer.OpenBlock($"file static class {className}");
 
         WriteIndexData(writer, layer);
