@@ -21,9 +21,13 @@ internal sealed class InMemoryAdditionalText(string path, string text) : Additio
 }
 
 /// <summary>The outcome of running the real generator over a small in-memory project.</summary>
+/// <param name="InputCompilation">The compilation before generation, to re-run the driver on an edit of it.</param>
+/// <param name="Compilation">The compilation with the generated sources added.</param>
 internal sealed record GeneratorRun(
+    CSharpCompilation InputCompilation,
     CSharpCompilation Compilation,
     GeneratorDriver Driver,
+    ImmutableArray<AdditionalText> AdditionalTexts,
     ImmutableArray<Diagnostic> GeneratorDiagnostics,
     ImmutableArray<GeneratedSourceResult> GeneratedSources)
 {
@@ -64,7 +68,7 @@ internal static class GeneratorHarness
         OptimizationLevel optimization = OptimizationLevel.Release)
     {
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)).ToArray();
-        var compilation = CSharpCompilation.Create(
+        CSharpCompilation compilation = CSharpCompilation.Create(
             "Generated" + Guid.NewGuid().ToString("N"),
             trees,
             References,
@@ -73,14 +77,15 @@ internal static class GeneratorHarness
                 optimizationLevel: optimization,
                 nullableContextOptions: NullableContextOptions.Enable));
 
+        ImmutableArray<AdditionalText> texts = [.. additionalFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text))];
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             [new MaskedLinearGenerator().AsSourceGenerator()],
-            additionalFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)),
+            texts,
             ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         var runResult = driver.GetRunResult();
-        return new GeneratorRun((CSharpCompilation)output, driver, diagnostics, runResult.Results.Single().GeneratedSources);
+        return new GeneratorRun(compilation, (CSharpCompilation)output, driver, texts, diagnostics, runResult.Results.Single().GeneratedSources);
     }
 
     /// <summary>One layer class in <c>/project/src/Layers.cs</c> with its mask in <c>/project/src/masks/</c>.</summary>
