@@ -48,6 +48,9 @@ internal static class KernelEmitter
         writer.OpenBlock($"file static class {className}");
 
         WriteIndexData(writer, layer);
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>");
+        writer.WriteLine("internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;");
 
         string forwardParameters = layer.HasBias
             ? $"{W}, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y"

@@ -242,6 +242,12 @@ internal static class LayerEmitter
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output)");
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
+        w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
+        w.WriteLine("// Vectorised across samples, over the index data.");
+        w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, _weights, _bias, input, output, InputSize, OutputSize);");
+        w.WriteLine("return;");
+        w.CloseBlock();
+        w.WriteLine();
         w.OpenBlock("for (int n = 0; n < batch; n++)");
         string bias = layer.HasBias ? "_bias, " : "";
         w.WriteLine($"{kernels}.Forward(_weights, {bias}input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));");
@@ -267,6 +273,13 @@ internal static class LayerEmitter
             w.WriteLine("float[] biasGrad = _biasGrad ??= new float[OutputSize];");
         }
 
+        w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
+        w.WriteLine("// Vectorised across samples; the input gradient reads the connections grouped by input.");
+        w.WriteLine($"{Names.ConnectionsByInput}? byInput = inputGrad.IsEmpty ? null : {Names.ConnectionsByInput}.Get(ref {kernels}.ByInput, {kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize);");
+        w.WriteLine($"{Names.SparseKernels}.Backward({kernels}.OutputStarts, {kernels}.ConnectionInputs, byInput, _weights, input, outputGrad, inputGrad, weightGrad, {(layer.HasBias ? "biasGrad" : "default")}, InputSize, OutputSize);");
+        w.WriteLine("return;");
+        w.CloseBlock();
+        w.WriteLine();
         w.OpenBlock("for (int n = 0; n < batch; n++)");
         w.WriteLine($"{Names.ReadOnlySpan} x = input.Slice(n * InputSize, InputSize);");
         w.WriteLine($"{Names.ReadOnlySpan} dy = outputGrad.Slice(n * OutputSize, OutputSize);");

@@ -61,6 +61,13 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples, over the index data.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, _weights, _bias, input, output, InputSize, OutputSize);
+                return;
+            }
+
             for (int n = 0; n < batch; n++)
             {
                 Large_MaskedLinearKernels.Forward(_weights, _bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
@@ -81,6 +88,14 @@ namespace Demo
 
             float[] weightGrad = _weightGrad ??= new float[ConnectionCount];
             float[] biasGrad = _biasGrad ??= new float[OutputSize];
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples; the input gradient reads the connections grouped by input.
+                global::CustomizedLinear.CompilerServices.ConnectionsByInput? byInput = inputGrad.IsEmpty ? null : global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref Large_MaskedLinearKernels.ByInput, Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, InputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, byInput, _weights, input, outputGrad, inputGrad, weightGrad, biasGrad, InputSize, OutputSize);
+                return;
+            }
+
             for (int n = 0; n < batch; n++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(n * InputSize, InputSize);
@@ -438,6 +453,9 @@ namespace Demo
             56, 57, 58, 59, 60, 61, 62, 63, 65, 66, 67, 68, 69, 70, 71, 72, 73, 75, 76, 77, 78, 79, 80, 81, 82, 83, 85, 86, 87, 88, 89, 90,
             91, 92, 93, 95, 96, 97, 98, 99,
         };
+
+        /// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>
+        internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
         internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => global::CustomizedLinear.CompilerServices.TableKernels.Forward(OutputStarts, ConnectionInputs, w, b, x, y);

@@ -69,6 +69,13 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples, over the index data.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(MadeLayer_MaskedLinearKernels.OutputStarts, MadeLayer_MaskedLinearKernels.ConnectionInputs, _weights, _bias, input, output, InputSize, OutputSize);
+                return;
+            }
+
             for (int n = 0; n < batch; n++)
             {
                 MadeLayer_MaskedLinearKernels.Forward(_weights, _bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
@@ -89,6 +96,14 @@ namespace Demo
 
             float[] weightGrad = _weightGrad ??= new float[ConnectionCount];
             float[] biasGrad = _biasGrad ??= new float[OutputSize];
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples; the input gradient reads the connections grouped by input.
+                global::CustomizedLinear.CompilerServices.ConnectionsByInput? byInput = inputGrad.IsEmpty ? null : global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref MadeLayer_MaskedLinearKernels.ByInput, MadeLayer_MaskedLinearKernels.OutputStarts, MadeLayer_MaskedLinearKernels.ConnectionInputs, InputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(MadeLayer_MaskedLinearKernels.OutputStarts, MadeLayer_MaskedLinearKernels.ConnectionInputs, byInput, _weights, input, outputGrad, inputGrad, weightGrad, biasGrad, InputSize, OutputSize);
+                return;
+            }
+
             for (int n = 0; n < batch; n++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(n * InputSize, InputSize);
@@ -162,6 +177,9 @@ namespace Demo
         {
             0, 0, 1, 0, 1, 2, 0, 1, 2, 3,
         };
+
+        /// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>
+        internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
         internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)

@@ -69,6 +69,13 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples, over the index data.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, _weights, _bias, input, output, InputSize, OutputSize);
+                return;
+            }
+
             for (int n = 0; n < batch; n++)
             {
                 SeedLayer_MaskedLinearKernels.Forward(_weights, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
@@ -88,6 +95,14 @@ namespace Demo
             }
 
             float[] weightGrad = _weightGrad ??= new float[ConnectionCount];
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples; the input gradient reads the connections grouped by input.
+                global::CustomizedLinear.CompilerServices.ConnectionsByInput? byInput = inputGrad.IsEmpty ? null : global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref SeedLayer_MaskedLinearKernels.ByInput, SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, InputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, byInput, _weights, input, outputGrad, inputGrad, weightGrad, default, InputSize, OutputSize);
+                return;
+            }
+
             for (int n = 0; n < batch; n++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(n * InputSize, InputSize);
@@ -157,6 +172,9 @@ namespace Demo
         {
             0, 2, 3, 1, 0, 2, 3,
         };
+
+        /// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>
+        internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
         internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)

@@ -1,0 +1,83 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.Intrinsics;
+using CustomizedLinear.CompilerServices.Simd;
+
+namespace CustomizedLinear.CompilerServices;
+
+/// <summary>
+/// The batch path of every generated layer: kernels over the layer's compile-time index data, vectorised
+/// across samples with the widest vectors the machine accelerates (512, 256 or 128 bits).
+/// </summary>
+/// <remarks>Called by generated code; not part of the public contract.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SparseKernels
+{
+    /// <summary>
+    /// The vector width the batch kernels use here: 512, 256 or 128, or 0 when nothing is accelerated and
+    /// every batch takes the per-sample path. A constant for the JIT, so the dispatch below costs nothing.
+    /// </summary>
+    public static int VectorBits =>
+        Vector512.IsHardwareAccelerated ? 512 :
+        Vector256.IsHardwareAccelerated ? 256 :
+        Vector128.IsHardwareAccelerated ? 128 : 0;
+
+    /// <summary>
+    /// The smallest batch the vectorised path takes: one vector's worth of samples. Smaller batches (and
+    /// machines without vector units) use the layer's per-sample kernels.
+    /// </summary>
+    public static int MinBatch =>
+        Vector512.IsHardwareAccelerated ? Vector512<float>.Count :
+        Vector256.IsHardwareAccelerated ? Vector256<float>.Count :
+        Vector128.IsHardwareAccelerated ? Vector128<float>.Count : int.MaxValue;
+
+    /// <summary><c>output = input · Wᵀ + b</c> for a whole batch; the spans were checked by <see cref="SpanShapes"/>.</summary>
+    public static void Forward(
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            BatchKernels<V512>.Forward(outputStarts, connectionInputs, weights, bias, input, output, inputSize, outputSize);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            BatchKernels<V256>.Forward(outputStarts, connectionInputs, weights, bias, input, output, inputSize, outputSize);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            BatchKernels<V128>.Forward(outputStarts, connectionInputs, weights, bias, input, output, inputSize, outputSize);
+        }
+        else
+        {
+            throw new PlatformNotSupportedException("No accelerated vectors: use the per-sample kernels (batch < MinBatch).");
+        }
+    }
+
+    /// <summary>
+    /// Adds the batch's gradients into <paramref name="weightGrad"/> and <paramref name="biasGrad"/> (empty
+    /// without bias) and, when <paramref name="byInput"/> is given, overwrites <paramref name="inputGrad"/>.
+    /// </summary>
+    public static void Backward(
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ConnectionsByInput? byInput, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad,
+        int inputSize, int outputSize)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            BatchKernels<V512>.Backward(outputStarts, connectionInputs, byInput, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            BatchKernels<V256>.Backward(outputStarts, connectionInputs, byInput, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            BatchKernels<V128>.Backward(outputStarts, connectionInputs, byInput, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+        }
+        else
+        {
+            throw new PlatformNotSupportedException("No accelerated vectors: use the per-sample kernels (batch < MinBatch).");
+        }
+    }
+}
