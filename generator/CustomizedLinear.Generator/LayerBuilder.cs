@@ -18,8 +18,8 @@ internal static class LayerBuilder
     /// <summary>Pairs a declaration with the additional file its mask path resolves to.</summary>
     public static LayerInput Match(LayerDeclaration declaration, IReadOnlyList<MaskFileText> files, string? projectDirectory)
     {
-        MaskFileText? mask = files.FirstOrDefault(f => string.Equals(f.NormalizedPath, declaration.ResolvedMaskPath, System.StringComparison.Ordinal))
-            ?? files.FirstOrDefault(f => string.Equals(f.NormalizedPath, declaration.ResolvedMaskPath, System.StringComparison.OrdinalIgnoreCase));
+        // Exact match only: api.md makes a path that no AdditionalFile has, in any case, an error.
+        MaskFileText? mask = files.FirstOrDefault(f => string.Equals(f.NormalizedPath, declaration.ResolvedMaskPath, System.StringComparison.Ordinal));
         return new LayerInput(declaration, mask, projectDirectory);
     }
 
@@ -27,8 +27,9 @@ internal static class LayerBuilder
     {
         LayerDeclaration declaration = input.Declaration;
         var diagnostics = new List<DiagnosticInfo>(declaration.Diagnostics);
-        if (declaration.MaskPath.Trim().Length == 0)
+        if (declaration.MaskPath.Trim().Length == 0 || declaration.HintName.Length == 0)
         {
+            // No path, or a repeated attribute on a class that already has one (CS0579).
             return new LayerResult(null, diagnostics.ToEquatableArray());
         }
 
@@ -94,6 +95,7 @@ internal static class LayerBuilder
             declaration.Namespace,
             declaration.ContainingTypes,
             declaration.ClassName,
+            declaration.Keyword,
             declaration.HintName,
             MaskParser.FileName(maskFilePath),
             declaration.HasBias,
@@ -101,7 +103,8 @@ internal static class LayerBuilder
             outputs,
             new EquatableArray<int>(starts),
             new EquatableArray<int>(connectionInputs),
-            Unrolled: connectionInputs.Length <= KernelEmitter.MaxUnrolledConnections);
+            // Unrolled code has a statement per connection and per input and output, so both must be small.
+            Unrolled: connectionInputs.Length <= KernelEmitter.MaxUnrolledConnections && inputs + outputs <= KernelEmitter.MaxUnrolledConnections);
     }
 
     /// <summary>Information about the mask's shape that is worth knowing but never an error.</summary>
@@ -146,12 +149,14 @@ internal static class LayerBuilder
 
         if (!layer.Unrolled)
         {
+            bool byConnections = layer.ConnectionCount > KernelEmitter.MaxUnrolledConnections;
+            string what = byConnections ? "connections" : "inputs and outputs";
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.TableDrivenKernel,
                 declaration.MaskArgumentLocation,
                 layer.ClassName,
-                layer.ConnectionCount,
-                KernelEmitter.MaxUnrolledConnections,
+                $"{(byConnections ? layer.ConnectionCount : layer.InputSize + layer.OutputSize)} {what}",
+                $"{KernelEmitter.MaxUnrolledConnections} {what}",
                 KernelEmitter.TableBytesPerConnection));
         }
     }

@@ -16,16 +16,29 @@ internal static class LayerDeclarationReader
 {
     public const string AttributeMetadataName = "CustomizedLinear.MaskedLinearAttribute";
 
+    /// <summary>Names of the members the emitter adds (see <c>LayerEmitter</c>).</summary>
+    public static readonly string[] GeneratedMemberNames =
+    [
+        "InputSize", "OutputSize", "ConnectionCount", "HasBias", "Weights", "Bias", "WeightGrad", "BiasGrad",
+        "Forward", "Backward", "ZeroGrad", "LoadDenseWeight", "CopyDenseWeight", "IsConnected",
+        "_weights", "_bias", "_weightGrad", "_biasGrad",
+    ];
+
+    /// <summary>Classes and record classes; <c>AttributeTargets.Class</c> admits both.</summary>
+    public static bool IsCandidate(SyntaxNode node) =>
+        node is ClassDeclarationSyntax || (node is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword));
+
     public static LayerDeclaration Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var symbol = (INamedTypeSymbol)context.TargetSymbol;
-        var syntax = (ClassDeclarationSyntax)context.TargetNode;
+        var syntax = (TypeDeclarationSyntax)context.TargetNode;
         AttributeData attribute = context.Attributes[0];
         var diagnostics = new List<DiagnosticInfo>();
 
         string maskPath = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string path ? path : "";
         bool hasBias = true;
         bool outputsByInputs = false;
+        LocationInfo? argumentLocation = MaskArgumentLocation(attribute, cancellationToken) ?? LocationInfo.From(syntax.Identifier);
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             switch (argument.Key)
@@ -34,12 +47,16 @@ internal static class LayerDeclarationReader
                     hasBias = bias;
                     break;
                 case "Layout" when argument.Value.Value is int layout:
+                    if (layout is not (0 or 1))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayout, argumentLocation, layout));
+                    }
+
                     outputsByInputs = layout == 1;
                     break;
             }
         }
 
-        LocationInfo? argumentLocation = MaskArgumentLocation(attribute, cancellationToken) ?? LocationInfo.From(syntax.Identifier);
         if (maskPath.Trim().Length == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MaskPathMissing, argumentLocation));
@@ -61,6 +78,7 @@ internal static class LayerDeclarationReader
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, identifier, symbol.Name));
         }
 
+        AddUnsupported(symbol, syntax, identifier, diagnostics, cancellationToken);
         AddCollisions(symbol, identifier, diagnostics, cancellationToken);
 
         var containingTypes = new List<ContainingTypeInfo>();
@@ -79,23 +97,50 @@ internal static class LayerDeclarationReader
         return new LayerDeclaration(
             ns,
             containingTypes.ToEquatableArray(),
-            symbol.Name,
-            HintName(ns, containingTypes, symbol.Name),
+            Escape(symbol.Name),
+            syntax is RecordDeclarationSyntax ? "record" : "class",
+            HintName(symbol),
             maskPath,
             MaskPaths.Resolve(syntax.SyntaxTree.FilePath, maskPath),
             hasBias,
             outputsByInputs,
             argumentLocation,
-            diagnostics.ToEquatableArray());
+            diagnostics.ToEquatableArray(),
+            $"{syntax.SyntaxTree.FilePath}:{syntax.Identifier.SpanStart:D9}");
     }
 
-    /// <summary>Names of the members the emitter adds (see <c>LayerEmitter</c>).</summary>
-    public static readonly string[] GeneratedMemberNames =
-    [
-        "InputSize", "OutputSize", "ConnectionCount", "HasBias", "Weights", "Bias", "WeightGrad", "BiasGrad",
-        "Forward", "Backward", "ZeroGrad", "LoadDenseWeight", "CopyDenseWeight", "IsConnected",
-        "_weights", "_bias", "_weightGrad", "_biasGrad",
-    ];
+    /// <summary>Declarations that are legal C# but leave the generated members no way to compile.</summary>
+    private static void AddUnsupported(INamedTypeSymbol symbol, TypeDeclarationSyntax syntax, LocationInfo? identifier, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        void Report(string reason) => diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, identifier, symbol.Name, reason));
+
+        for (INamedTypeSymbol? type = symbol; type is not null; type = type.ContainingType)
+        {
+            if (type.IsFileLocal)
+            {
+                Report(ReferenceEquals(type, symbol)
+                    ? "it is a 'file' type, which can only be extended in its own file, and the members are generated in another"
+                    : $"it is nested in the 'file' type '{type.Name}', which can only be extended in its own file");
+                break;
+            }
+        }
+
+        if (symbol.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().Any(d => d.ParameterList is not null))
+        {
+            Report("it has a primary constructor, which the generated constructors L() and L(int seed) cannot call; remove the parameter list");
+        }
+
+        if (symbol.BaseType is { SpecialType: not SpecialType.System_Object } baseType
+            && !baseType.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams) && c.DeclaredAccessibility is not Accessibility.Private))
+        {
+            Report($"its base class '{baseType.Name}' has no accessible parameterless constructor for the generated constructors to call");
+        }
+
+        if (syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp11 } options)
+        {
+            Report($"the project uses C# {options.LanguageVersion.ToDisplayString()}, and the generated code needs C# 11 or later (it uses file-local types)");
+        }
+    }
 
     /// <summary>User members (declared or inherited) that a generated member would clash with or hide.</summary>
     private static void AddCollisions(INamedTypeSymbol symbol, LocationInfo? identifier, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -119,6 +164,24 @@ internal static class LayerDeclarationReader
                         DiagnosticDescriptors.MemberNameCollision, identifier, symbol.Name, $"a member named '{name}' inherited from '{type.Name}'"));
                     break;
                 }
+            }
+        }
+
+        foreach (ISymbol member in symbol.GetMembers())
+        {
+            ISymbol? implemented = member switch
+            {
+                IPropertySymbol property => property.ExplicitInterfaceImplementations.FirstOrDefault(),
+                IMethodSymbol method when method.MethodKind == MethodKind.ExplicitInterfaceImplementation => method.ExplicitInterfaceImplementations.FirstOrDefault(),
+                _ => null,
+            };
+            if (implemented?.ContainingType.ToDisplayString() == "CustomizedLinear.IMaskedLinear")
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.MemberNameCollision,
+                    LocationInfo.From(member.Locations.FirstOrDefault()) ?? identifier,
+                    symbol.Name,
+                    $"an explicit implementation of 'IMaskedLinear.{implemented.Name}'"));
             }
         }
 
@@ -158,23 +221,36 @@ internal static class LayerDeclarationReader
         _ => "class",
     };
 
+    /// <summary>A name as C# code: keywords get an <c>@</c>.</summary>
+    private static string Escape(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
     private static string NameWithTypeParameters(INamedTypeSymbol type) =>
-        type.TypeParameters.Length == 0 ? type.Name : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+        type.TypeParameters.Length == 0 ? Escape(type.Name) : Escape(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => Escape(p.Name))) + ">";
 
-    private static string HintName(string? ns, List<ContainingTypeInfo> containingTypes, string name)
+    /// <summary>
+    /// <c>Namespace.Outer`1.Name.MaskedLinear.g.cs</c>: metadata names, so <c>O&lt;T&gt;</c> and <c>O_T_</c> differ.
+    /// Names that still clash (they differ only in case) are told apart in <see cref="HintNames"/>.
+    /// </summary>
+    private static string HintName(INamedTypeSymbol symbol)
     {
-        var builder = new StringBuilder();
-        var parts = containingTypes.Select(t => t.NameWithTypeParameters).Prepend(ns ?? "").Append(name);
-        foreach (string part in parts.Where(p => p.Length > 0))
+        var parts = new List<string> { symbol.MetadataName };
+        for (INamedTypeSymbol? outer = symbol.ContainingType; outer is not null; outer = outer.ContainingType)
         {
-            foreach (char c in part)
-            {
-                builder.Append(char.IsLetterOrDigit(c) || c is '_' or '.' ? c : '_');
-            }
-
-            builder.Append('.');
+            parts.Insert(0, outer.MetadataName);
         }
 
-        return builder.Append("MaskedLinear.g.cs").ToString();
+        if (!symbol.ContainingNamespace.IsGlobalNamespace)
+        {
+            parts.Insert(0, symbol.ContainingNamespace.ToDisplayString());
+        }
+
+        var builder = new StringBuilder();
+        foreach (char c in string.Join(".", parts))
+        {
+            builder.Append(char.IsLetterOrDigit(c) || c is '_' or '.' or '`' ? c : '_');
+        }
+
+        return builder.Append(".MaskedLinear.g.cs").ToString();
     }
 }

@@ -1,8 +1,9 @@
+using System.Collections.Immutable;
+using System.Linq;
 using CustomizedLinear.Generator.Emitting;
 using CustomizedLinear.Generator.Model;
 using CustomizedLinear.Generator.Parsing;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace CustomizedLinear.Generator;
 
@@ -17,15 +18,39 @@ public sealed class MaskedLinearGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<LayerDeclaration> declarations = context.SyntaxProvider
+        IncrementalValuesProvider<LayerDeclaration> declared = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 LayerDeclarationReader.AttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => LayerDeclarationReader.IsCandidate(node),
                 static (ctx, ct) => LayerDeclarationReader.Read(ctx, ct))
             .WithTrackingName(TrackingNames.Declarations);
 
-        IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<MaskFileText>> files = context.AdditionalTextsProvider
-            .Select(static (file, ct) => new MaskFileText(file.Path, MaskPaths.Normalize(file.Path), file.GetText(ct)?.ToString()))
+        IncrementalValueProvider<ImmutableArray<(string HintName, string Site)>> hintNames = declared
+            .Select(static (d, _) => (d.HintName, d.Site))
+            .Collect()
+            .WithTrackingName(TrackingNames.HintNames);
+
+        IncrementalValuesProvider<LayerDeclaration> declarations = declared
+            .Combine(hintNames)
+            .Select(static (pair, _) => pair.Left with { HintName = HintNames.Unique(pair.Left.HintName, pair.Left.Site, pair.Right) ?? "" })
+            .WithTrackingName(TrackingNames.UniqueDeclarations);
+
+        // Only the mask files are read; other additional files are never turned into text.
+        IncrementalValueProvider<EquatableArray<string>> maskPaths = declarations
+            .Select(static (d, _) => d.ResolvedMaskPath)
+            .Collect()
+            .Select(static (paths, _) => paths.Distinct().OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.MaskPaths);
+
+        IncrementalValueProvider<ImmutableArray<MaskFileText>> files = context.AdditionalTextsProvider
+            .Combine(maskPaths)
+            .Select(static (pair, ct) =>
+            {
+                string normalized = MaskPaths.Normalize(pair.Left.Path);
+                return pair.Right.Contains(normalized) ? new MaskFileText(pair.Left.Path, normalized, pair.Left.GetText(ct)?.ToString()) : null;
+            })
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
             .WithTrackingName(TrackingNames.AdditionalFiles)
             .Collect()
             .WithTrackingName(TrackingNames.AllAdditionalFiles);
@@ -42,17 +67,26 @@ public sealed class MaskedLinearGenerator : IIncrementalGenerator
             .Select(static (input, ct) => LayerBuilder.Build(input, ct))
             .WithTrackingName(TrackingNames.Layers);
 
-        context.RegisterSourceOutput(layers, static (spc, result) =>
-        {
-            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
+        // Diagnostics and sources leave separately: a diagnostic's location moves with every edit above
+        // it, and that must not re-emit a layer's source.
+        context.RegisterSourceOutput(
+            layers.Select(static (result, _) => result.Diagnostics).WithTrackingName(TrackingNames.Diagnostics),
+            static (spc, diagnostics) =>
             {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
+                foreach (DiagnosticInfo diagnostic in diagnostics)
+                {
+                    spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
 
-            if (result.Layer is { } layer)
+        context.RegisterSourceOutput(
+            layers.Select(static (result, _) => result.Layer).WithTrackingName(TrackingNames.Sources),
+            static (spc, layer) =>
             {
-                spc.AddSource(layer.HintName, LayerEmitter.Emit(layer));
-            }
-        });
+                if (layer is not null)
+                {
+                    spc.AddSource(layer.HintName, LayerEmitter.Emit(layer));
+                }
+            });
     }
 }

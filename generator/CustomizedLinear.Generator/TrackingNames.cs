@@ -4,9 +4,14 @@ namespace CustomizedLinear.Generator;
 internal static class TrackingNames
 {
     public const string Declarations = nameof(Declarations);
+    public const string HintNames = nameof(HintNames);
+    public const string UniqueDeclarations = nameof(UniqueDeclarations);
+    public const string MaskPaths = nameof(MaskPaths);
     public const string AdditionalFiles = nameof(AdditionalFiles);
     public const string AllAdditionalFiles = nameof(AllAdditionalFiles);
     public const string ProjectDirectory = nameof(ProjectDirectory);
     public const string MatchedMasks = nameof(MatchedMasks);
     public const string Layers = nameof(Layers);
+    public const string Diagnostics = nameof(Diagnostics);
+    public const string Sources = nameof(Sources);
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace CustomizedLinear.Generator.Tests;
@@ -13,12 +14,13 @@ namespace CustomizedLinear.Generator.Tests;
 public sealed class DiagnosticTests
 {
     private const string Src = GeneratorHarness.SourceDirectory;
+
     private const string Mask = Src + "/masks/m.txt";
     private const string Layers = Src + "/Layers.cs";
     private const string Cell = "a cell is 0 or 1, separated by spaces, tabs or commas";
 
     /// <summary>A project to generate and the one diagnostic it must give.</summary>
-    public sealed record Case(string Name, string Source, string MaskText, string Id, DiagnosticSeverity Severity, string File, int Line, int Column, string Message)
+    public sealed record Case(string Name, string Source, string MaskText, string Id, DiagnosticSeverity Severity, string File, int Line, int Column, string Message, LanguageVersion Language = LanguageVersion.Latest)
     {
         public override string ToString() => Name;
     }
@@ -51,12 +53,16 @@ public sealed class DiagnosticTests
             "Class 'Fixed' has [MaskedLinear] but is static: a layer holds its weights in instances"),
         new("mask larger than the limit", Layer(), TooLargeMask(), "CL0011", DiagnosticSeverity.Error, Mask, 2049, 1,
             "Mask is larger than the supported limit: it has 4,196,352 connections (2,049 × 2,048); the limit is 4,194,304 connections"),
+        new("mask wider than the limit", Layer(), "1" + new string('0', 65536) + "\n", "CL0011", DiagnosticSeverity.Error, Mask, 1, 1,
+            "Mask is larger than the supported limit: it has 1 × 65,537 rows and columns; the limit is 65,536 rows or columns"),
         new("member name collision", Layer("public partial class L\n{\n    public void Forward(float[] x) { }\n}"), "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 8, 17,
             "'L' already has a member named 'Forward', which the generator adds to every layer: rename or remove it"),
         new("field name collision", Layer("public partial class L\n{\n    private int _weights;\n}"), "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 8, 17,
             "'L' already has a member named '_weights', which the generator adds to every layer: rename or remove it"),
         new("inherited member collision", Layer("public partial class L : Base { }") + "public class Base { public int Weights => 0; }\n", "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 6, 22,
             "'L' already has a member named 'Weights' inherited from 'Base', which the generator adds to every layer: rename or remove it"),
+        new("explicit interface member collision", Layer("public partial class L : CustomizedLinear.IMaskedLinear\n{\n    int CustomizedLinear.IMaskedLinear.InputSize => 0;\n}"), "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 8, 40,
+            "'L' already has an explicit implementation of 'IMaskedLinear.InputSize', which the generator adds to every layer: rename or remove it"),
         new("constructor collision", Layer("public partial class L\n{\n    public L(int size) { }\n}"), "1\n", "CL0012", DiagnosticSeverity.Error, Layers, 8, 12,
             "'L' already has the constructor 'L(int)', which the generator adds to every layer: rename or remove it"),
         new("output without connections", Layer(), "1 0 1\n0 0 1\n", "CL0013", DiagnosticSeverity.Info, Mask, 1, 3,
@@ -67,7 +73,19 @@ public sealed class DiagnosticTests
             "Input 1 (mask row 1) has no connections: the layer ignores it"),
         new("no connections at all", Layer(), "0 0\n0 0\n", "CL0015", DiagnosticSeverity.Warning, Mask, 1, 1, "Mask 'm.txt' has no connections: every output is always its bias"),
         new("layer too large to unroll", Layer(), SnapshotTests.LargeMask(), "CL0016", DiagnosticSeverity.Info, Layers, 5, 15,
-            "Layer 'L' has 9000 connections, more than the 8192 that are unrolled into straight-line code: it uses a table-driven kernel over compile-time index data, about 6 bytes of source per connection"),
+            "Layer 'L' is too large to unroll into straight-line code (9000 connections; at most 8192 connections are unrolled): it uses a table-driven kernel over compile-time index data, about 6 bytes of source per connection"),
+        new("layer too wide to unroll", Layer(), new string('1', 4096) + new string('0', 4095) + "\n" + new string('0', 4096) + new string('1', 4095) + "\n", "CL0016", DiagnosticSeverity.Info, Layers, 5, 15,
+            "Layer 'L' is too large to unroll into straight-line code (8193 inputs and outputs; at most 8192 inputs and outputs are unrolled): it uses a table-driven kernel over compile-time index data, about 6 bytes of source per connection"),
+        new("file-local class", Layer("file partial class Local { }"), "1\n", "CL0017", DiagnosticSeverity.Error, Layers, 6, 20,
+            "Class 'Local' cannot take the generated members: it is a 'file' type, which can only be extended in its own file, and the members are generated in another"),
+        new("primary constructor", Layer("public partial class L(string name) { }"), "1\n", "CL0017", DiagnosticSeverity.Error, Layers, 6, 22,
+            "Class 'L' cannot take the generated members: it has a primary constructor, which the generated constructors L() and L(int seed) cannot call; remove the parameter list"),
+        new("base class without a parameterless constructor", Layer("public partial class L : Named { }") + "public class Named { public Named(string name) { } }\n", "1\n", "CL0017", DiagnosticSeverity.Error, Layers, 6, 22,
+            "Class 'L' cannot take the generated members: its base class 'Named' has no accessible parameterless constructor for the generated constructors to call"),
+        new("C# 10", Layer(), "1\n", "CL0017", DiagnosticSeverity.Error, Layers, 6, 22,
+            "Class 'L' cannot take the generated members: the project uses C# 10.0, and the generated code needs C# 11 or later (it uses file-local types)", LanguageVersion.CSharp10),
+        new("layout out of range", Layer(attribute: "[MaskedLinear(\"masks/m.txt\", Layout = (MaskLayout)7)]"), "1\n", "CL0018", DiagnosticSeverity.Error, Layers, 5, 15,
+            "Layout = 7 is not a MaskLayout value: use MaskLayout.InputsByOutputs or MaskLayout.OutputsByInputs"),
     ];
 
     public static IEnumerable<object[]> Cases => Catalog.Select(c => new object[] { c.Name });
@@ -85,7 +103,7 @@ public sealed class DiagnosticTests
     public void DiagnosticHasItsIdSeverityMessageAndLocation(string name)
     {
         Case c = Catalog.Single(x => x.Name == name);
-        var run = GeneratorHarness.Run([(Layers, c.Source)], [(Mask, c.MaskText)]);
+        var run = GeneratorHarness.Run([(Layers, c.Source)], [(Mask, c.MaskText)], parseOptions: GeneratorHarness.ParseOptions.WithLanguageVersion(c.Language));
         Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal(c.Id, diagnostic.Id);
         Assert.Equal(c.Severity, diagnostic.Severity);
@@ -103,7 +121,7 @@ public sealed class DiagnosticTests
         var text = new StringBuilder();
         foreach (Case c in Catalog)
         {
-            var run = GeneratorHarness.Run([(Layers, c.Source)], [(Mask, c.MaskText)]);
+            var run = GeneratorHarness.Run([(Layers, c.Source)], [(Mask, c.MaskText)], parseOptions: GeneratorHarness.ParseOptions.WithLanguageVersion(c.Language));
             text.Append("// ").Append(c.Name).Append('\n');
             foreach (Diagnostic diagnostic in run.GeneratorDiagnostics)
             {
@@ -122,6 +140,33 @@ public sealed class DiagnosticTests
             [(Layers, Layer(attribute: "[MaskedLinear(\"masks/m.txt\")]\n[MaskedLinear(\"masks/m.txt\", Bias = false)]"))],
             [(Mask, "1 0\n0 1\n")]);
         Assert.Contains(run.AllDiagnostics, d => d.Id == "CS0579" && d.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
+    public void NamesThatDifferOnlyInCaseOrByGenericArityEachGetALayer()
+    {
+        var run = GeneratorHarness.Run(
+            [
+                (Layers, Layer("public partial class Layer { }")),
+                (Src + "/Lower.cs", Layer("public partial class layer { }")),
+                (Src + "/Generic.cs", Layer("public partial class O<T> { [MaskedLinear(\"masks/m.txt\")] public partial class L { } }", attribute: "")),
+                (Src + "/Underscore.cs", Layer("public partial class O_T_ { [MaskedLinear(\"masks/m.txt\")] public partial class L { } }", attribute: "")),
+            ],
+            [(Mask, "1 0\n1 1\n")]);
+        Assert.DoesNotContain(run.AllDiagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        Assert.Equal(4, run.GeneratedSources.Length);
+        Assert.Equal(4, run.GeneratedSources.Select(s => s.HintName.ToUpperInvariant()).Distinct().Count());
+    }
+
+    [Fact]
+    public void TheAttributeOnTwoPartsOfOneClassIsCS0579AndTheGeneratorDoesNotThrow()
+    {
+        var run = GeneratorHarness.Run(
+            [(Layers, Layer("public partial class L { }") + "[MaskedLinear(\"masks/m.txt\")]\npublic partial class L { }\n")],
+            [(Mask, "1 0\n1 1\n")]);
+        Assert.DoesNotContain(run.AllDiagnostics, d => d.Id is "CS8785" or "CS8784");
+        Assert.Contains(run.AllDiagnostics, d => d.Id == "CS0579");
+        Assert.Single(run.GeneratedSources);
     }
 
     [Fact]

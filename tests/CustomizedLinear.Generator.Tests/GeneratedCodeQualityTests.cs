@@ -21,6 +21,9 @@ public sealed class GeneratedCodeQualityTests
             (Src + "/E.cs", "namespace Demo; [CustomizedLinear.MaskedLinear(\"large.txt\")] public sealed partial class Large { }"),
             (Src + "/F.cs", "namespace Demo; [CustomizedLinear.MaskedLinear(\"none.txt\")] public partial class NoConnections { }"),
             (Src + "/G.cs", "namespace Demo; [CustomizedLinear.MaskedLinear(\"wide.txt\")] public partial class Wide { }"),
+            (Src + "/H.cs", "namespace @class.@int; public partial class @event { [CustomizedLinear.MaskedLinear(\"seed.txt\")] internal sealed partial class @class { } }"),
+            (Src + "/I.cs", "namespace Demo; [CustomizedLinear.MaskedLinear(\"seed.txt\")] public partial record RecordLayer { }"),
+            (Src + "/J.cs", "namespace Demo; public partial struct Holder { [CustomizedLinear.MaskedLinear(\"seed.txt\")] public partial class InStruct : Base { } } public abstract class Base { protected Base() { } public int Other => 1; }"),
         ],
         [
             (Src + "/seed.txt", SnapshotTests.SeedMask),
@@ -36,7 +39,7 @@ public sealed class GeneratedCodeQualityTests
     public void GeneratedCodeHasNoWarningsAtWarningLevel9999WithDocumentationChecks()
     {
         GeneratorRun run = RunAllShapes();
-        Assert.True(run.GeneratedSources.Length == 7, string.Join("\n", run.GeneratorDiagnostics));
+        Assert.True(run.GeneratedSources.Length == 10, string.Join("\n", run.GeneratorDiagnostics));
         var options = run.Compilation.Options
             .WithWarningLevel(9999)
             .WithGeneralDiagnosticOption(ReportDiagnostic.Default)

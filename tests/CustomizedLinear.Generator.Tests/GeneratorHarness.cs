@@ -62,12 +62,19 @@ internal static class GeneratorHarness
     ];
 
     /// <summary>Runs the generator over <paramref name="sources"/> (path, text) and <paramref name="additionalFiles"/> (path, text).</summary>
+    /// <param name="trackSteps">
+    /// Record every pipeline step, for the caching tests. Off otherwise: the recording grows faster than
+    /// linearly with the number of layers (compilers never record), which made large runs take minutes.
+    /// </param>
     public static GeneratorRun Run(
         IEnumerable<(string Path, string Text)> sources,
         IEnumerable<(string Path, string Text)> additionalFiles,
-        OptimizationLevel optimization = OptimizationLevel.Release)
+        OptimizationLevel optimization = OptimizationLevel.Release,
+        CSharpParseOptions? parseOptions = null,
+        bool trackSteps = false)
     {
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)).ToArray();
+        parseOptions ??= ParseOptions;
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parseOptions, s.Path)).ToArray();
         CSharpCompilation compilation = CSharpCompilation.Create(
             "Generated" + Guid.NewGuid().ToString("N"),
             trees,
@@ -81,8 +88,8 @@ internal static class GeneratorHarness
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             [new MaskedLinearGenerator().AsSourceGenerator()],
             texts,
-            ParseOptions,
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+            parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         var runResult = driver.GetRunResult();
         return new GeneratorRun(compilation, (CSharpCompilation)output, driver, texts, diagnostics, runResult.Results.Single().GeneratedSources);

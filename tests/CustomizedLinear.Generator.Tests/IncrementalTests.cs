@@ -17,8 +17,9 @@ public sealed class IncrementalTests
 
     private static readonly string[] OurSteps =
     [
-        TrackingNames.Declarations, TrackingNames.AdditionalFiles, TrackingNames.AllAdditionalFiles,
-        TrackingNames.ProjectDirectory, TrackingNames.MatchedMasks, TrackingNames.Layers,
+        TrackingNames.Declarations, TrackingNames.HintNames, TrackingNames.UniqueDeclarations, TrackingNames.MaskPaths,
+        TrackingNames.AdditionalFiles, TrackingNames.AllAdditionalFiles, TrackingNames.ProjectDirectory,
+        TrackingNames.MatchedMasks, TrackingNames.Layers, TrackingNames.Diagnostics, TrackingNames.Sources,
     ];
 
     private static GeneratorRun TwoLayers() => GeneratorHarness.Run(
@@ -31,7 +32,8 @@ public sealed class IncrementalTests
             (Src + "/a.txt", "1 0 1\n0 1 0\n"),
             (Src + "/b.txt", "1 1\n0 1\n1 0\n"),
             (Src + "/notes.txt", "not a mask at all"),
-        ]);
+        ],
+        trackSteps: true);
 
     [Fact]
     public void AnUnrelatedCSharpEditReEmitsNothing()
@@ -54,6 +56,25 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AnEditAboveALargeLayerMovesItsDiagnosticsButReEmitsNoSource()
+    {
+        // The table-driven layer reports CL0016 at its attribute; a line added above moves that location.
+        GeneratorRun run = GeneratorHarness.Run(
+            [(Src + "/Large.cs", "namespace Demo; [CustomizedLinear.MaskedLinear(\"large.txt\")] public partial class Large { }")],
+            [(Src + "/large.txt", SnapshotTests.LargeMask())],
+            trackSteps: true);
+        SyntaxTree tree = run.InputCompilation.SyntaxTrees.Single();
+        Compilation edited = run.InputCompilation.ReplaceSyntaxTree(
+            tree, CSharpSyntaxTree.ParseText("// a new first line\n" + tree.GetText(), GeneratorHarness.ParseOptions, tree.FilePath));
+
+        GeneratorRunResult result = run.Driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.Diagnostics].SelectMany(s => s.Outputs).Single().Reason);
+        AssertReasons(result.TrackedSteps[TrackingNames.Sources], TrackingNames.Sources, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+        Assert.Contains(result.Diagnostics, d => d.Id == "CL0016" && d.Location.GetLineSpan().StartLinePosition.Line == 1);
+    }
+
+    [Fact]
     public void EditingOneMaskReRunsOnlyThatLayer()
     {
         GeneratorRun run = TwoLayers();
@@ -69,9 +90,9 @@ public sealed class IncrementalTests
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(layers, o => LayerName(o.Value) == "A").Reason);
         Assert.Equal(IncrementalStepRunReason.Cached, Assert.Single(layers, o => LayerName(o.Value) == "B").Reason);
 
-        var outputs = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToList();
-        Assert.Equal(1, outputs.Count(o => o.Reason == IncrementalStepRunReason.Modified));
-        Assert.Equal(1, outputs.Count(o => o.Reason == IncrementalStepRunReason.Cached));
+        var sources = result.TrackedSteps[TrackingNames.Sources].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(sources, o => (o.Value as Model.LayerModel)?.ClassName == "A").Reason);
+        Assert.Equal(IncrementalStepRunReason.Cached, Assert.Single(sources, o => (o.Value as Model.LayerModel)?.ClassName == "B").Reason);
         Assert.Contains("public const int ConnectionCount = 4;", result.GeneratedSources.Single(s => s.HintName == "Demo.A.MaskedLinear.g.cs").SourceText.ToString());
     }
 
@@ -85,7 +106,7 @@ public sealed class IncrementalTests
         GeneratorRunResult result = driver.RunGenerators(run.InputCompilation).GetRunResult().Results.Single();
 
         AssertEveryStepHasOutputs(result);
-        AssertReasons(result.TrackedSteps[TrackingNames.MatchedMasks], TrackingNames.MatchedMasks, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result.TrackedSteps[TrackingNames.MatchedMasks], TrackingNames.MatchedMasks, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
         AssertReasons(result.TrackedSteps[TrackingNames.Layers], TrackingNames.Layers, IncrementalStepRunReason.Cached);
         AssertReasons(result.TrackedOutputSteps.SelectMany(s => s.Value), "source output", IncrementalStepRunReason.Cached);
     }

@@ -11,9 +11,24 @@ namespace CustomizedLinear.Generator.Tests;
 /// <summary>The behaviour api.md promises for every generated layer, beyond the maths.</summary>
 public sealed class LayerContractTests
 {
-    /// <summary>Layers with and without bias, with empty rows and columns, small and large.</summary>
+    /// <summary>
+    /// Layers with and without bias, with empty rows and columns, small and large, unrolled and
+    /// table-driven.
+    /// </summary>
     public static IEnumerable<object[]> SomeCases =>
-        RandomLayers.Cases.Where(c => c.Connections > 0 && (c.Index % 4 == 0 || c.Name == "Seed")).Select(c => new object[] { c.Index });
+        RandomLayers.Cases
+            .Where(c => c.Connections > 0 && (c.Index % 4 == 0 || c.Index % 4 == 3 || c.Name == "Seed" || c.Connections > Emitting.KernelEmitter.MaxUnrolledConnections))
+            .Select(c => new object[] { c.Index });
+
+    [Fact]
+    public void SomeCasesCoverBothStrategiesWithAndWithoutBias()
+    {
+        var cases = SomeCases.Select(o => RandomLayers.Cases[(int)o[0]]).ToList();
+        Assert.Contains(cases, c => c.Connections > Emitting.KernelEmitter.MaxUnrolledConnections);
+        Assert.Contains(cases, c => c.Connections <= Emitting.KernelEmitter.MaxUnrolledConnections);
+        Assert.Contains(cases, c => c.Bias);
+        Assert.Contains(cases, c => !c.Bias);
+    }
 
     [Theory]
     [MemberData(nameof(SomeCases))]

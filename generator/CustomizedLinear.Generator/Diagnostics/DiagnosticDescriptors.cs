@@ -133,8 +133,24 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TableDrivenKernel = new(
         id: "CL0016",
         title: "Layer too large to unroll",
-        messageFormat: "Layer '{0}' has {1} connections, more than the {2} that are unrolled into straight-line code: it uses a table-driven kernel over compile-time index data, about {3} bytes of source per connection",
+        messageFormat: "Layer '{0}' is too large to unroll into straight-line code ({1}; at most {2} are unrolled): it uses a table-driven kernel over compile-time index data, about {3} bytes of source per connection",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedDeclaration = new(
+        id: "CL0017",
+        title: "Class cannot take the generated members",
+        messageFormat: "Class '{0}' cannot take the generated members: {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidLayout = new(
+        id: "CL0018",
+        title: "Layout is not a MaskLayout value",
+        messageFormat: "Layout = {0} is not a MaskLayout value: use MaskLayout.InputsByOutputs or MaskLayout.OutputsByInputs",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 }

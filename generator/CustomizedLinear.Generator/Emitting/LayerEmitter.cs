@@ -57,7 +57,12 @@ internal static class LayerEmitter
             name.Append('_');
         }
 
-        return name.Append(layer.ClassName).Append("_MaskedLinearKernels").ToString();
+        foreach (char c in layer.ClassName)
+        {
+            name.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
+        }
+
+        return name.Append("_MaskedLinearKernels").ToString();
     }
 
     private static void WriteClass(SourceWriter w, LayerModel layer, string kernels)
@@ -68,7 +73,7 @@ internal static class LayerEmitter
 
         WriteClassDocumentation(w, layer);
         w.WriteLine($"[{Names.GeneratedCode}(\"CustomizedLinear.Generator\", \"{GeneratorVersion}\")]");
-        w.OpenBlock($"partial class {name} : {Names.Interface}");
+        w.OpenBlock($"partial {layer.Keyword} {name} : {Names.Interface}");
 
         w.WriteLine("/// <summary>Number of inputs (rows of an <c>[in, out]</c> mask).</summary>");
         w.WriteLine($"public const int InputSize = {Names.Int(inputs)};");

@@ -12,6 +12,7 @@ internal sealed record LayerModel(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
     string ClassName,
+    string Keyword,
     string HintName,
     string MaskFileName,
     bool HasBias,

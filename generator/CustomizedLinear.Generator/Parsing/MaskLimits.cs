@@ -9,6 +9,12 @@ internal static class MaskLimits
     /// </summary>
     public const int MaxConnections = 1 << 22;
 
+    /// <summary>
+    /// Rows and columns each. The index data holds an entry per output, so the generated source stays
+    /// bounded by the shape as well as by the connections.
+    /// </summary>
+    public const int MaxSide = 1 << 16;
+
     /// <summary>Cells (inputs × outputs), so that a dense <c>[out, in]</c> weight can be indexed with an <c>int</c>.</summary>
     public const long MaxCells = int.MaxValue;
 }

@@ -152,7 +152,8 @@ internal static class MaskParser
         {
             _rows++;
             _ones += _lineOnes.Count;
-            if (_firstRowOverLimit is not null || _ones > MaskLimits.MaxConnections || (long)_rows * _columns > MaskLimits.MaxCells)
+            if (_firstRowOverLimit is not null || _ones > MaskLimits.MaxConnections || _rows > MaskLimits.MaxSide || _columns > MaskLimits.MaxSide
+                || (long)_rows * _columns > MaskLimits.MaxCells)
             {
                 // Keep counting, to report the size, but stop storing.
                 _firstRowOverLimit ??= rowSpan;
@@ -169,13 +170,13 @@ internal static class MaskParser
             if (_firstRowOverLimit is { } position && Diagnostics.Count == 0)
             {
                 long cells = (long)_rows * _columns;
-                bool tooManyConnections = _ones > MaskLimits.MaxConnections;
-                string size = tooManyConnections
-                    ? $"{Number(_ones)} connections ({Number(_rows)} × {Number(_columns)})"
-                    : $"{Number(cells)} cells ({Number(_rows)} × {Number(_columns)})";
-                string limit = tooManyConnections
-                    ? $"{Number(MaskLimits.MaxConnections)} connections"
-                    : $"{Number(MaskLimits.MaxCells)} cells";
+                string shape = $"{Number(_rows)} × {Number(_columns)}";
+                (string size, string limit) = (_ones > MaskLimits.MaxConnections, _rows > MaskLimits.MaxSide || _columns > MaskLimits.MaxSide) switch
+                {
+                    (true, _) => ($"{Number(_ones)} connections ({shape})", $"{Number(MaskLimits.MaxConnections)} connections"),
+                    (_, true) => ($"{shape} rows and columns", $"{Number(MaskLimits.MaxSide)} rows or columns"),
+                    _ => ($"{Number(cells)} cells ({shape})", $"{Number(MaskLimits.MaxCells)} cells"),
+                };
                 Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MaskTooLarge, position.ToLocation(path), size, limit));
             }
 
