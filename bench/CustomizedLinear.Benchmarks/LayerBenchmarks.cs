@@ -30,7 +30,10 @@ public class LayerBenchmarks
         ["1024@1.0 B=256"] = (() => new Dense1024At1(1), 256),
     };
 
-    public static IEnumerable<string> ConfigurationNames => Configurations.Keys;
+    /// <summary>Restricts the run to one configuration (the quick mode).</summary>
+    public static string? Only { get; set; }
+
+    public static IEnumerable<string> ConfigurationNames => Only is null ? Configurations.Keys : [Only];
 
     [ParamsSource(nameof(ConfigurationNames))]
     public string Configuration { get; set; } = "";

@@ -1,9 +1,26 @@
+using System;
+using System.Linq;
 using BenchmarkDotNet.Running;
 
 namespace CustomizedLinear.Benchmarks;
 
-/// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/CustomizedLinear.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// <c>dotnet run -c Release --project bench/CustomizedLinear.Benchmarks -- --filter '*' --exporters json</c> runs
+/// the suite (then <c>python3 bench/report.py</c> makes the table); <c>-- --quick</c> runs one configuration
+/// (784×256 @0.1, batch 64) with the peak probe in under a minute.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public const string QuickConfiguration = "784x256@0.1 B=64";
+
+    public static void Main(string[] args)
+    {
+        if (args.Contains("--quick"))
+        {
+            LayerBenchmarks.Only = QuickConfiguration;
+            args = ["--filter", "*LayerBenchmarks*", "*PeakProbe*", "--job", "short", "--inProcess", .. args.Where(a => a != "--quick")];
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

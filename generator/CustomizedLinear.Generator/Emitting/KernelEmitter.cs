@@ -51,6 +51,9 @@ internal static class KernelEmitter
         writer.WriteLine();
         writer.WriteLine("/// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>");
         writer.WriteLine("internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The connections cut into cache-sized blocks of inputs, for the batch forward; built on first use.</summary>");
+        writer.WriteLine("internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;");
 
         string forwardParameters = layer.HasBias
             ? $"{W}, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y"

@@ -249,7 +249,7 @@ internal static class LayerEmitter
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
         w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
         w.WriteLine("// Vectorised across samples, over the index data.");
-        w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, _weights, _bias, input, output, InputSize, OutputSize);");
+        w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights, _bias, input, output, InputSize, OutputSize);");
         w.WriteLine("return;");
         w.CloseBlock();
         w.WriteLine();

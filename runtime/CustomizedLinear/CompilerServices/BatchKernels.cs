@@ -1,6 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using CustomizedLinear.CompilerServices.Simd;
 
 namespace CustomizedLinear.CompilerServices;
@@ -20,17 +22,18 @@ internal static class BatchKernels<TVector>
     public static int Group => Tiles * TVector.Count;
 
     public static void Forward(
-        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
     {
         int group = Group;
         int batch = input.Length / inputSize;
+        ConnectionBlocks blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, group);
         Span<float> scratch = Scratch.Get((inputSize + outputSize) * group);
         Span<float> xT = scratch[..(inputSize * group)];
         Span<float> yT = scratch.Slice(inputSize * group, outputSize * group);
         ref readonly float w = ref MemoryMarshal.GetReference(weights);
         ref readonly int inputs = ref MemoryMarshal.GetReference(connectionInputs);
-        ref readonly int starts = ref MemoryMarshal.GetReference(outputStarts);
+        ref readonly int starts = ref MemoryMarshal.GetArrayDataReference(blocks.Starts);
         ref float x = ref MemoryMarshal.GetReference(xT);
         ref float y = ref MemoryMarshal.GetReference(yT);
         nuint c = (nuint)TVector.Count, g = (nuint)group;
@@ -39,26 +42,69 @@ internal static class BatchKernels<TVector>
         {
             int samples = Math.Min(group, batch - first);
             Transpose(input.Slice(first * inputSize, samples * inputSize), inputSize, samples, xT);
-            for (int o = 0; o < outputSize; o++)
-            {
-                TVector b = bias.IsEmpty ? TVector.Zero : TVector.Broadcast(bias[o]);
-                TVector a0 = b, a1 = b, a2 = b, a3 = b;
-                int end = Unsafe.Add(ref Unsafe.AsRef(in starts), o + 1);
-                for (int k = Unsafe.Add(ref Unsafe.AsRef(in starts), o); k < end; k++)
-                {
-                    TVector wk = TVector.Broadcast(Unsafe.Add(ref Unsafe.AsRef(in w), k));
-                    nuint at = (nuint)Unsafe.Add(ref Unsafe.AsRef(in inputs), k) * g;
-                    a0 = TVector.MultiplyAdd(wk, TVector.Load(in x, at), a0);
-                    a1 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + c), a1);
-                    a2 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + 2 * c), a2);
-                    a3 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + 3 * c), a3);
-                }
 
-                nuint to = (nuint)o * g;
-                TVector.Store(a0, ref y, to);
-                TVector.Store(a1, ref y, to + c);
-                TVector.Store(a2, ref y, to + 2 * c);
-                TVector.Store(a3, ref y, to + 3 * c);
+            // Block by block of inputs, so that the block's transposed inputs stay in L1; the outputs'
+            // partial sums wait in yT between blocks.
+            for (int block = 0; block < blocks.BlockCount; block++)
+            {
+                int row = block * outputSize;
+                for (int o = 0; o < outputSize; o++)
+                {
+                    nuint to = (nuint)o * g;
+                    TVector a0, a1, a2, a3;
+                    if (block == 0)
+                    {
+                        a0 = a1 = a2 = a3 = bias.IsEmpty ? TVector.Zero : TVector.Broadcast(bias[o]);
+                    }
+                    else
+                    {
+                        a0 = TVector.Load(in y, to);
+                        a1 = TVector.Load(in y, to + c);
+                        a2 = TVector.Load(in y, to + 2 * c);
+                        a3 = TVector.Load(in y, to + 3 * c);
+                    }
+
+                    // Two sets of accumulators, even and odd connections: four chains alone would wait on
+                    // the multiply-add latency and cap the loop at half the machine's throughput.
+                    TVector e0 = TVector.Zero, e1 = TVector.Zero, e2 = TVector.Zero, e3 = TVector.Zero;
+                    int end = Unsafe.Add(ref Unsafe.AsRef(in starts), row + outputSize + o);
+                    int k = Unsafe.Add(ref Unsafe.AsRef(in starts), row + o);
+                    for (; k + 1 < end; k += 2)
+                    {
+                        TVector wk = TVector.Broadcast(Unsafe.Add(ref Unsafe.AsRef(in w), k));
+                        TVector wl = TVector.Broadcast(Unsafe.Add(ref Unsafe.AsRef(in w), k + 1));
+                        nuint at = (nuint)Unsafe.Add(ref Unsafe.AsRef(in inputs), k) * g;
+                        nuint bt = (nuint)Unsafe.Add(ref Unsafe.AsRef(in inputs), k + 1) * g;
+                        a0 = TVector.MultiplyAdd(wk, TVector.Load(in x, at), a0);
+                        a1 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + c), a1);
+                        a2 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + 2 * c), a2);
+                        a3 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + 3 * c), a3);
+                        e0 = TVector.MultiplyAdd(wl, TVector.Load(in x, bt), e0);
+                        e1 = TVector.MultiplyAdd(wl, TVector.Load(in x, bt + c), e1);
+                        e2 = TVector.MultiplyAdd(wl, TVector.Load(in x, bt + 2 * c), e2);
+                        e3 = TVector.MultiplyAdd(wl, TVector.Load(in x, bt + 3 * c), e3);
+                    }
+
+                    if (k < end)
+                    {
+                        TVector wk = TVector.Broadcast(Unsafe.Add(ref Unsafe.AsRef(in w), k));
+                        nuint at = (nuint)Unsafe.Add(ref Unsafe.AsRef(in inputs), k) * g;
+                        a0 = TVector.MultiplyAdd(wk, TVector.Load(in x, at), a0);
+                        a1 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + c), a1);
+                        a2 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + 2 * c), a2);
+                        a3 = TVector.MultiplyAdd(wk, TVector.Load(in x, at + 3 * c), a3);
+                    }
+
+                    a0 = TVector.Add(a0, e0);
+                    a1 = TVector.Add(a1, e1);
+                    a2 = TVector.Add(a2, e2);
+                    a3 = TVector.Add(a3, e3);
+
+                    TVector.Store(a0, ref y, to);
+                    TVector.Store(a1, ref y, to + c);
+                    TVector.Store(a2, ref y, to + 2 * c);
+                    TVector.Store(a3, ref y, to + 3 * c);
+                }
             }
 
             TransposeBack(yT, outputSize, samples, output.Slice(first * outputSize, samples * outputSize));
@@ -147,6 +193,9 @@ internal static class BatchKernels<TVector>
         }
     }
 
+    /// <summary>Columns per pass of the transposes: their rows of the transposed buffer (16 × group floats) stay in L1.</summary>
+    private const int TransposeBlock = 16;
+
     /// <summary><paramref name="rows"/> [samples, width] → <paramref name="transposed"/> [width, group], zero-padded past <paramref name="samples"/>.</summary>
     private static void Transpose(ReadOnlySpan<float> rows, int width, int samples, Span<float> transposed)
     {
@@ -156,14 +205,49 @@ internal static class BatchKernels<TVector>
             transposed.Clear();
         }
 
-        ref float destination = ref MemoryMarshal.GetReference(transposed);
-        for (int s = 0; s < samples; s++)
+        if (Avx2.IsSupported && (long)7 * width < int.MaxValue)
         {
-            ReadOnlySpan<float> row = rows.Slice(s * width, width);
-            ref float column = ref Unsafe.Add(ref destination, s);
-            for (int i = 0; i < row.Length; i++)
+            GatherTranspose(rows, width, samples, transposed);
+            return;
+        }
+
+        ref readonly float source = ref MemoryMarshal.GetReference(rows);
+        ref float destination = ref MemoryMarshal.GetReference(transposed);
+        for (int i0 = 0; i0 < width; i0 += TransposeBlock)
+        {
+            int i1 = Math.Min(width, i0 + TransposeBlock);
+            for (int s = 0; s < samples; s++)
             {
-                Unsafe.Add(ref column, (nint)i * group) = row[i];
+                ref readonly float row = ref Unsafe.Add(ref Unsafe.AsRef(in source), (nint)s * width);
+                for (int i = i0; i < i1; i++)
+                {
+                    Unsafe.Add(ref destination, (nint)i * group + s) = Unsafe.Add(ref Unsafe.AsRef(in row), i);
+                }
+            }
+        }
+    }
+
+    /// <summary>Eight samples of one column per gather: measured about twice as fast as scalar moves on AVX2/AVX-512 machines.</summary>
+    private static unsafe void GatherTranspose(ReadOnlySpan<float> rows, int width, int samples, Span<float> transposed)
+    {
+        int group = Group;
+        Vector256<int> stride = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * width;
+        fixed (float* source = rows)
+        fixed (float* destination = transposed)
+        {
+            int full = samples & ~7;
+            for (int i = 0; i < width; i++)
+            {
+                float* column = destination + (nint)i * group;
+                for (int s = 0; s < full; s += 8)
+                {
+                    Avx.Store(column + s, Avx2.GatherVector256(source + (nint)s * width + i, stride, 4));
+                }
+
+                for (int s = full; s < samples; s++)
+                {
+                    column[s] = source[(nint)s * width + i];
+                }
             }
         }
     }
@@ -172,14 +256,48 @@ internal static class BatchKernels<TVector>
     private static void TransposeBack(ReadOnlySpan<float> transposed, int width, int samples, Span<float> rows)
     {
         int group = Group;
-        ref readonly float source = ref MemoryMarshal.GetReference(transposed);
-        for (int s = 0; s < samples; s++)
+        if (Avx2.IsSupported)
         {
-            Span<float> row = rows.Slice(s * width, width);
-            ref readonly float column = ref Unsafe.Add(ref Unsafe.AsRef(in source), s);
-            for (int i = 0; i < row.Length; i++)
+            GatherTransposeBack(transposed, width, samples, rows);
+            return;
+        }
+
+        ref readonly float source = ref MemoryMarshal.GetReference(transposed);
+        ref float destination = ref MemoryMarshal.GetReference(rows);
+        for (int i0 = 0; i0 < width; i0 += TransposeBlock)
+        {
+            int i1 = Math.Min(width, i0 + TransposeBlock);
+            for (int s = 0; s < samples; s++)
             {
-                row[i] = Unsafe.Add(ref Unsafe.AsRef(in column), (nint)i * group);
+                ref float row = ref Unsafe.Add(ref destination, (nint)s * width);
+                for (int i = i0; i < i1; i++)
+                {
+                    Unsafe.Add(ref row, i) = Unsafe.Add(ref Unsafe.AsRef(in source), (nint)i * group + s);
+                }
+            }
+        }
+    }
+
+    private static unsafe void GatherTransposeBack(ReadOnlySpan<float> transposed, int width, int samples, Span<float> rows)
+    {
+        int group = Group;
+        Vector256<int> stride = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * group;
+        fixed (float* source = transposed)
+        fixed (float* destination = rows)
+        {
+            int full = width & ~7;
+            for (int s = 0; s < samples; s++)
+            {
+                float* row = destination + (nint)s * width;
+                for (int i = 0; i < full; i += 8)
+                {
+                    Avx.Store(row + i, Avx2.GatherVector256(source + (nint)i * group + s, stride, 4));
+                }
+
+                for (int i = full; i < width; i++)
+                {
+                    row[i] = source[(nint)i * group + s];
+                }
             }
         }
     }

@@ -31,22 +31,25 @@ public static class SparseKernels
         Vector256.IsHardwareAccelerated ? Vector256<float>.Count :
         Vector128.IsHardwareAccelerated ? Vector128<float>.Count : int.MaxValue;
 
-    /// <summary><c>output = input · Wᵀ + b</c> for a whole batch; the spans were checked by <see cref="SpanShapes"/>.</summary>
+    /// <summary>
+    /// <c>output = input · Wᵀ + b</c> for a whole batch; the spans were checked by <see cref="SpanShapes"/>.
+    /// <paramref name="blockCache"/> is where the layer type keeps its <see cref="ConnectionBlocks"/> (built on first use).
+    /// </summary>
     public static void Forward(
-        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BatchKernels<V512>.Forward(outputStarts, connectionInputs, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V512>.Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            BatchKernels<V256>.Forward(outputStarts, connectionInputs, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V256>.Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            BatchKernels<V128>.Forward(outputStarts, connectionInputs, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V128>.Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
         }
         else
         {

@@ -72,7 +72,7 @@ namespace Demo
             if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 // Vectorised across samples, over the index data.
-                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, _weights, _bias, input, output, InputSize, OutputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights, _bias, input, output, InputSize, OutputSize);
                 return;
             }
 
@@ -180,6 +180,9 @@ namespace Demo
 
         /// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>
         internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;
+
+        /// <summary>The connections cut into cache-sized blocks of inputs, for the batch forward; built on first use.</summary>
+        internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
         internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
