@@ -26,7 +26,7 @@ public sealed class BuildOutputTests
             public partial class Missing { }
             """,
             "",
-            ("masks/bad.txt", "1 0 1\n0 1 0\n1 0 x\n"));
+            [("masks/bad.txt", "1 0 1\n0 1 0\n1 0 x\n")]);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains($"masks/bad.txt(3,5): error CL0002: 'x' is not a mask cell", output);
@@ -49,14 +49,63 @@ public sealed class BuildOutputTests
             public partial class Pathway { }
             """,
             "<TreatWarningsAsErrors>true</TreatWarningsAsErrors><WarningLevel>9999</WarningLevel>",
-            ("masks/made.txt", "000\n100\n110\n"),
-            ("masks/pathway.txt", "1 0 1\n0 0 0\n1 0 0\n"));
+            [("masks/made.txt", "000\n100\n110\n"), ("masks/pathway.txt", "1 0 1\n0 0 0\n1 0 0\n")]);
 
         Assert.True(exitCode == 0, output);
     }
 
+    [Fact]
+    public void NoGeneratedMethodIsCompiledWithMinOpts()
+    {
+        // The largest unrolled layers: 8,192 connections, and one output summing 2,000 inputs. RyuJIT falls
+        // back to MinOpts for methods that are too large; with tiering off every method is compiled once,
+        // and the JIT's summary says how.
+        string dense = string.Concat(Enumerable.Repeat(new string('1', 128) + "\n", 64));
+        string wide = string.Concat(Enumerable.Repeat("1\n", 2000));
+        string program = """
+            using CustomizedLinear;
+
+            [MaskedLinear("masks/dense.txt")] public partial class Dense { }
+            [MaskedLinear("masks/wide.txt")] public partial class Wide { }
+
+            public static class Program
+            {
+                public static void Main()
+                {
+                    Run(new Dense(1));
+                    Run(new Wide(1));
+                }
+
+                private static void Run(IMaskedLinear layer)
+                {
+                    var x = new float[layer.InputSize];
+                    var y = new float[layer.OutputSize];
+                    layer.Forward(x, y);
+                    layer.Backward(x, y, new float[x.Length]);
+                }
+            }
+            """;
+        string summary = Path.Combine(Path.GetTempPath(), $"cl-jit-{Guid.NewGuid():N}.txt");
+        try
+        {
+            (int exitCode, string output) = Build(program, "<OutputType>Exe</OutputType><Optimize>true</Optimize>", [("masks/dense.txt", dense), ("masks/wide.txt", wide)], run:
+                [("DOTNET_TieredCompilation", "0"), ("DOTNET_TC_QuickJitForLoops", "0"), ("DOTNET_JitStdOutFile", summary), ("DOTNET_JitDisasmSummary", "1")]);
+            Assert.True(exitCode == 0, output);
+            string[] kernels = File.ReadAllLines(summary).Where(l => l.Contains("_MaskedLinearKernels", StringComparison.Ordinal)).ToArray();
+            // Forward, InputGrad and AccumulateWeightGrad of both layers, with their parts.
+            Assert.True(kernels.Length >= 6, string.Join("\n", kernels));
+            Assert.All(kernels, l => Assert.Contains("FullOpts", l, StringComparison.Ordinal));
+            Assert.DoesNotContain(kernels, l => l.Contains("MinOpts", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(summary);
+        }
+    }
+
     /// <summary>Writes a project using the generator as a user would, with <paramref name="masks"/>, and builds it.</summary>
-    private static (int ExitCode, string Output) Build(string layers, string extraProperties, params (string Path, string Text)[] masks)
+    /// <param name="run">When given, the built program is run with these environment variables and its result returned instead.</param>
+    private static (int ExitCode, string Output) Build(string layers, string extraProperties, (string Path, string Text)[] masks, (string Name, string Value)[]? run = null)
     {
         string repository = RepositoryRoot();
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -86,7 +135,13 @@ public sealed class BuildOutputTests
                 File.WriteAllText(Path.Combine(project, path), text);
             }
 
-            return Run("dotnet", $"build --no-dependencies -c {configuration} -nologo", project);
+            (int exitCode, string output) = Run("dotnet", $"build --no-dependencies -c {configuration} -nologo", project);
+            if (run is null || exitCode != 0)
+            {
+                return (exitCode, output);
+            }
+
+            return Run("dotnet", Path.Combine(project, "bin", configuration, "net10.0", "App.dll"), project, run);
         }
         finally
         {
@@ -94,7 +149,7 @@ public sealed class BuildOutputTests
         }
     }
 
-    private static (int ExitCode, string Output) Run(string fileName, string arguments, string directory)
+    private static (int ExitCode, string Output) Run(string fileName, string arguments, string directory, (string Name, string Value)[]? environment = null)
     {
         var start = new ProcessStartInfo(fileName, arguments)
         {
@@ -102,6 +157,11 @@ public sealed class BuildOutputTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
