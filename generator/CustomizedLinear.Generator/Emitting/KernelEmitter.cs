@@ -70,7 +70,7 @@ internal static class KernelEmitter
         else
         {
             string bias = layer.HasBias ? "b" : "global::System.ReadOnlySpan<float>.Empty";
-            writer.WriteLine($"internal static void Forward({forwardParameters}) => {TableKernels}.Forward(OutputStarts, ConnectionInputs, w, {bias}, x, y);");
+            writer.WriteLine($"internal static void Forward({forwardParameters}) => {SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y);");
         }
 
         writer.WriteLine();
@@ -81,7 +81,7 @@ internal static class KernelEmitter
         }
         else
         {
-            writer.WriteLine($"internal static void InputGrad({inputGradParameters}) => {TableKernels}.InputGrad(OutputStarts, ConnectionInputs, w, dy, dx);");
+            writer.WriteLine($"internal static void InputGrad({inputGradParameters}) => {SparseKernels}.InputGradOne({ConnectionsByInput}.Get(ref ByInput, OutputStarts, ConnectionInputs, dx.Length), w, dy, dx);");
         }
 
         writer.WriteLine();
@@ -92,13 +92,14 @@ internal static class KernelEmitter
         }
         else
         {
-            writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {TableKernels}.AccumulateWeightGrad(OutputStarts, ConnectionInputs, x, dy, gw);");
+            writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {SparseKernels}.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw);");
         }
 
         writer.CloseBlock();
     }
 
-    private const string TableKernels = "global::CustomizedLinear.CompilerServices.TableKernels";
+    private const string SparseKernels = "global::CustomizedLinear.CompilerServices.SparseKernels";
+    private const string ConnectionsByInput = "global::CustomizedLinear.CompilerServices.ConnectionsByInput";
 
     /// <summary>The connections as compile-time data: stored in the assembly image, never allocated.</summary>
     private static void WriteIndexData(SourceWriter writer, LayerModel layer)

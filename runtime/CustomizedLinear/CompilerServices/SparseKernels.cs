@@ -83,4 +83,16 @@ public static class SparseKernels
             throw new PlatformNotSupportedException("No accelerated vectors: use the per-sample kernels (batch < MinBatch).");
         }
     }
+
+    /// <summary>One sample through a table-driven layer: <c>y = W·x + b</c>.</summary>
+    public static void ForwardOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y) =>
+        SampleKernels.Forward(outputStarts, connectionInputs, weights, bias, x, y);
+
+    /// <summary>One sample through a table-driven layer: <c>gw += dy·xᵀ</c> at the connected positions.</summary>
+    public static void AccumulateWeightGradOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw) =>
+        SampleKernels.AccumulateWeightGrad(outputStarts, connectionInputs, x, dy, gw);
+
+    /// <summary>One sample through a table-driven layer: <c>dx = Wᵀ·dy</c>, over the connections grouped by input.</summary>
+    public static void InputGradOne(ConnectionsByInput byInput, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy, Span<float> dx) =>
+        SampleKernels.InputGrad(byInput, weights, dy, dx);
 }

@@ -461,12 +461,12 @@ namespace Demo
         internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
-        internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => global::CustomizedLinear.CompilerServices.TableKernels.Forward(OutputStarts, ConnectionInputs, w, b, x, y);
+        internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => global::CustomizedLinear.CompilerServices.SparseKernels.ForwardOne(OutputStarts, ConnectionInputs, w, b, x, y);
 
         /// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name="dx"/>).</summary>
-        internal static void InputGrad(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx) => global::CustomizedLinear.CompilerServices.TableKernels.InputGrad(OutputStarts, ConnectionInputs, w, dy, dx);
+        internal static void InputGrad(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx) => global::CustomizedLinear.CompilerServices.SparseKernels.InputGradOne(global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref ByInput, OutputStarts, ConnectionInputs, dx.Length), w, dy, dx);
 
         /// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>
-        internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw) => global::CustomizedLinear.CompilerServices.TableKernels.AccumulateWeightGrad(OutputStarts, ConnectionInputs, x, dy, gw);
+        internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw) => global::CustomizedLinear.CompilerServices.SparseKernels.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw);
     }
 }
