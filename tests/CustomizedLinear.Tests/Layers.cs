@@ -38,3 +38,9 @@ public static partial class Outer
     {
     }
 }
+
+/// <summary>A mid-sized random layer for the multi-threaded path.</summary>
+[MaskedLinear("masks/parallel.txt")]
+public partial class ParallelLayer
+{
+}

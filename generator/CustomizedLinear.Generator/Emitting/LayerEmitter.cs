@@ -120,6 +120,22 @@ internal static class LayerEmitter
 
         WriteForward(w, layer, kernels);
         w.WriteLine();
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> with the batch cut into tiles of");
+        w.WriteLine("/// whole sample groups on up to <paramref name=\"degreeOfParallelism\"/> threads; 1 is the single-threaded path.");
+        w.WriteLine("/// The result is bitwise the same. Unlike the single-threaded path it allocates (the thread pool's work items).");
+        w.WriteLine("/// </summary>");
+        w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output, int degreeOfParallelism)");
+        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
+        w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
+        w.OpenBlock($"if (degreeOfParallelism == 1 || batch < 2 * {Names.SparseKernels}.MinBatch)");
+        w.WriteLine("Forward(input, output);");
+        w.WriteLine("return;");
+        w.CloseBlock();
+        w.WriteLine();
+        w.WriteLine($"{Names.SparseKernels}.ForwardParallel({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);");
+        w.CloseBlock();
+        w.WriteLine();
         WriteBackward(w, layer, kernels);
         w.WriteLine();
 

@@ -22,12 +22,11 @@ internal static class BatchKernels<TVector>
     public static int Group => Tiles * TVector.Count;
 
     public static void Forward(
-        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ConnectionBlocks blocks, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
     {
         int group = Group;
         int batch = input.Length / inputSize;
-        ConnectionBlocks blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, group);
         Span<float> scratch = Scratch.Get((inputSize + outputSize) * group);
         Span<float> xT = scratch[..(inputSize * group)];
         Span<float> yT = scratch.Slice(inputSize * group, outputSize * group);

@@ -41,15 +41,15 @@ public static class SparseKernels
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BatchKernels<V512>.Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V512>.Forward(outputStarts, connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group), weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            BatchKernels<V256>.Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V256>.Forward(outputStarts, connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group), weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            BatchKernels<V128>.Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V128>.Forward(outputStarts, connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group), weights, bias, input, output, inputSize, outputSize);
         }
         else
         {
@@ -95,4 +95,55 @@ public static class SparseKernels
     /// <summary>One sample through a table-driven layer: <c>dx = Wᵀ·dy</c>, over the connections grouped by input.</summary>
     public static void InputGradOne(ConnectionsByInput byInput, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy, Span<float> dx) =>
         SampleKernels.InputGrad(byInput, weights, dy, dx);
+
+    /// <summary>
+    /// <see cref="Forward"/> with the batch cut into tiles of whole sample groups run on up to
+    /// <paramref name="degreeOfParallelism"/> threads. Each thread has its own scratch, so the result is
+    /// bitwise the same as one thread's.
+    /// </summary>
+    public static unsafe void ForwardParallel(
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism)
+    {
+        int batch = input.Length / inputSize;
+        int group = Vector512.IsHardwareAccelerated ? 64 : Vector256.IsHardwareAccelerated ? 32 : 16;
+        int tile = (((batch + degreeOfParallelism - 1) / degreeOfParallelism) + group - 1) / group * group;
+        int tiles = (batch + tile - 1) / tile;
+        if (tiles <= 1)
+        {
+            Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
+            return;
+        }
+
+        // Build the shared blocks once, before the threads read them.
+        Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input[..(group * inputSize)], output[..(group * outputSize)], inputSize, outputSize);
+        ConnectionBlocks? blocks = blockCache;
+
+        // Spans cannot cross into the lambda; the memory is pinned here for the whole parallel loop.
+        fixed (int* starts = outputStarts)
+        fixed (int* inputs = connectionInputs)
+        fixed (float* w = weights)
+        fixed (float* b = bias)
+        fixed (float* x = input)
+        fixed (float* y = output)
+        {
+            var state = ((nint)starts, outputStarts.Length, (nint)inputs, connectionInputs.Length, (nint)w, weights.Length, (nint)b, bias.Length, (nint)x, (nint)y);
+            System.Threading.Tasks.Parallel.For(0, tiles, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism }, t =>
+            {
+                int first = t * tile;
+                int rows = Math.Min(tile, batch - first);
+                ConnectionBlocks? cache = blocks;
+                Forward(
+                    new ReadOnlySpan<int>((int*)state.Item1, state.Item2),
+                    new ReadOnlySpan<int>((int*)state.Item3, state.Item4),
+                    ref cache,
+                    new ReadOnlySpan<float>((float*)state.Item5, state.Item6),
+                    new ReadOnlySpan<float>((float*)state.Item7, state.Item8),
+                    new ReadOnlySpan<float>((float*)state.Item9 + (nint)first * inputSize, rows * inputSize),
+                    new Span<float>((float*)state.Item10 + (nint)first * outputSize, rows * outputSize),
+                    inputSize,
+                    outputSize);
+            });
+        }
+    }
 }

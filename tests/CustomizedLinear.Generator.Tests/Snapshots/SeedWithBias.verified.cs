@@ -83,6 +83,24 @@ namespace Demo
         }
 
         /// <summary>
+        /// <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with the batch cut into tiles of
+        /// whole sample groups on up to <paramref name="degreeOfParallelism"/> threads; 1 is the single-threaded path.
+        /// The result is bitwise the same. Unlike the single-threaded path it allocates (the thread pool's work items).
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int degreeOfParallelism)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
+            if (degreeOfParallelism == 1 || batch < 2 * global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                Forward(input, output);
+                return;
+            }
+
+            global::CustomizedLinear.CompilerServices.SparseKernels.ForwardParallel(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);
+        }
+
+        /// <summary>
         /// Adds this batch's gradients into <see cref="WeightGrad"/> and <see cref="BiasGrad"/> and overwrites
         /// <paramref name="inputGrad"/> with <c>outputGrad · W</c> (pass an empty span to skip it).
         /// </summary>
