@@ -87,7 +87,7 @@ internal static class LayerEmitter
         w.WriteLine("/// <summary>Whether the layer has a bias vector.</summary>");
         w.WriteLine($"public static bool HasBias => {(layer.HasBias ? "true" : "false")};");
         w.WriteLine();
-        w.WriteLine("private readonly float[] _weights = new float[ConnectionCount];");
+        w.WriteLine("private readonly global::CustomizedLinear.CompilerServices.AlignedFloats _weights = new(ConnectionCount);");
         w.WriteLine(layer.HasBias
             ? "private readonly float[] _bias = new float[OutputSize];"
             : "private readonly float[] _bias = global::System.Array.Empty<float>();");
@@ -101,12 +101,12 @@ internal static class LayerEmitter
         w.WriteLine();
         w.WriteLine("/// <summary>Creates the layer with nn.Linear's initialization, U(−1/√InputSize, 1/√InputSize), from <paramref name=\"seed\"/>.</summary>");
         w.OpenBlock($"public {name}(int seed)");
-        w.WriteLine($"{Names.ParameterInitializer}.Uniform(_weights, _bias, InputSize, seed);");
+        w.WriteLine($"{Names.ParameterInitializer}.Uniform(_weights.Span, _bias, InputSize, seed);");
         w.CloseBlock();
         w.WriteLine();
 
         w.WriteLine("/// <summary>The connected weights, output by output with inputs ascending (PyTorch's <c>weight[mask.T.bool()]</c>).</summary>");
-        w.WriteLine($"public {Names.Span} Weights => _weights;");
+        w.WriteLine($"public {Names.Span} Weights => _weights.Span;");
         w.WriteLine();
         w.WriteLine("/// <summary>The bias, one per output; empty when <see cref=\"HasBias\"/> is false.</summary>");
         w.WriteLine($"public {Names.Span} Bias => _bias;");
@@ -133,7 +133,7 @@ internal static class LayerEmitter
         w.WriteLine("return;");
         w.CloseBlock();
         w.WriteLine();
-        w.WriteLine($"{Names.SparseKernels}.ForwardParallel({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);");
+        w.WriteLine($"{Names.SparseKernels}.ForwardParallel({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);");
         w.CloseBlock();
         w.WriteLine();
         WriteBackward(w, layer, kernels);
@@ -156,12 +156,12 @@ internal static class LayerEmitter
         w.WriteLine("/// throws <see cref=\"global::System.ArgumentException\"/> and changes nothing; -0.0 counts as zero.");
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void LoadDenseWeight({Names.ReadOnlySpan} weight)");
-        w.WriteLine($"{Names.ConnectionMask}.LoadDense({kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize, weight, _weights);");
+        w.WriteLine($"{Names.ConnectionMask}.LoadDense({kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize, weight, _weights.Span);");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("/// <summary>Writes the weight as a dense PyTorch <c>[OutputSize, InputSize]</c> matrix, zeros where unconnected.</summary>");
         w.OpenBlock($"public void CopyDenseWeight({Names.Span} weight)");
-        w.WriteLine($"{Names.ConnectionMask}.CopyDense({kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize, _weights, weight);");
+        w.WriteLine($"{Names.ConnectionMask}.CopyDense({kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize, _weights.Span, weight);");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("/// <summary>Whether <paramref name=\"input\"/> feeds <paramref name=\"output\"/> (the mask's cell <c>[input, output]</c>).</summary>");
@@ -265,13 +265,13 @@ internal static class LayerEmitter
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
         w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
         w.WriteLine("// Vectorised across samples, over the index data.");
-        w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights, _bias, input, output, InputSize, OutputSize);");
+        w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);");
         w.WriteLine("return;");
         w.CloseBlock();
         w.WriteLine();
         w.OpenBlock("for (int n = 0; n < batch; n++)");
         string bias = layer.HasBias ? "_bias, " : "";
-        w.WriteLine($"{kernels}.Forward(_weights, {bias}input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));");
+        w.WriteLine($"{kernels}.Forward(_weights.Span, {bias}input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));");
         w.CloseBlock();
         w.CloseBlock();
     }
@@ -297,7 +297,7 @@ internal static class LayerEmitter
         w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
         w.WriteLine("// Vectorised across samples; the input gradient reads the connections grouped by input.");
         w.WriteLine($"{Names.ConnectionsByInput}? byInput = inputGrad.IsEmpty ? null : {Names.ConnectionsByInput}.Get(ref {kernels}.ByInput, {kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize);");
-        w.WriteLine($"{Names.SparseKernels}.Backward({kernels}.OutputStarts, {kernels}.ConnectionInputs, byInput, _weights, input, outputGrad, inputGrad, weightGrad, {(layer.HasBias ? "biasGrad" : "default")}, InputSize, OutputSize);");
+        w.WriteLine($"{Names.SparseKernels}.Backward({kernels}.OutputStarts, {kernels}.ConnectionInputs, byInput, _weights.Span, input, outputGrad, inputGrad, weightGrad, {(layer.HasBias ? "biasGrad" : "default")}, InputSize, OutputSize);");
         w.WriteLine("return;");
         w.CloseBlock();
         w.WriteLine();
@@ -313,7 +313,7 @@ internal static class LayerEmitter
         }
 
         w.OpenBlock("if (!inputGrad.IsEmpty)");
-        w.WriteLine($"{kernels}.InputGrad(_weights, dy, inputGrad.Slice(n * InputSize, InputSize));");
+        w.WriteLine($"{kernels}.InputGrad(_weights.Span, dy, inputGrad.Slice(n * InputSize, InputSize));");
         w.CloseBlock();
         w.CloseBlock();
         w.CloseBlock();

@@ -26,7 +26,7 @@ namespace Demo
         /// <summary>Whether the layer has a bias vector.</summary>
         public static bool HasBias => true;
 
-        private readonly float[] _weights = new float[ConnectionCount];
+        private readonly global::CustomizedLinear.CompilerServices.AlignedFloats _weights = new(ConnectionCount);
         private readonly float[] _bias = new float[OutputSize];
         private float[]? _weightGrad;
         private float[]? _biasGrad;
@@ -39,11 +39,11 @@ namespace Demo
         /// <summary>Creates the layer with nn.Linear's initialization, U(−1/√InputSize, 1/√InputSize), from <paramref name="seed"/>.</summary>
         public Large(int seed)
         {
-            global::CustomizedLinear.CompilerServices.ParameterInitializer.Uniform(_weights, _bias, InputSize, seed);
+            global::CustomizedLinear.CompilerServices.ParameterInitializer.Uniform(_weights.Span, _bias, InputSize, seed);
         }
 
         /// <summary>The connected weights, output by output with inputs ascending (PyTorch's <c>weight[mask.T.bool()]</c>).</summary>
-        public global::System.Span<float> Weights => _weights;
+        public global::System.Span<float> Weights => _weights.Span;
 
         /// <summary>The bias, one per output; empty when <see cref="HasBias"/> is false.</summary>
         public global::System.Span<float> Bias => _bias;
@@ -64,13 +64,13 @@ namespace Demo
             if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 // Vectorised across samples, over the index data.
-                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, ref Large_MaskedLinearKernels.Blocks, _weights, _bias, input, output, InputSize, OutputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, ref Large_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);
                 return;
             }
 
             for (int n = 0; n < batch; n++)
             {
-                Large_MaskedLinearKernels.Forward(_weights, _bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
+                Large_MaskedLinearKernels.Forward(_weights.Span, _bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
             }
         }
 
@@ -89,7 +89,7 @@ namespace Demo
                 return;
             }
 
-            global::CustomizedLinear.CompilerServices.SparseKernels.ForwardParallel(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, ref Large_MaskedLinearKernels.Blocks, _weights, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);
+            global::CustomizedLinear.CompilerServices.SparseKernels.ForwardParallel(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, ref Large_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);
         }
 
         /// <summary>
@@ -110,7 +110,7 @@ namespace Demo
             {
                 // Vectorised across samples; the input gradient reads the connections grouped by input.
                 global::CustomizedLinear.CompilerServices.ConnectionsByInput? byInput = inputGrad.IsEmpty ? null : global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref Large_MaskedLinearKernels.ByInput, Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, InputSize);
-                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, byInput, _weights, input, outputGrad, inputGrad, weightGrad, biasGrad, InputSize, OutputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, byInput, _weights.Span, input, outputGrad, inputGrad, weightGrad, biasGrad, InputSize, OutputSize);
                 return;
             }
 
@@ -125,7 +125,7 @@ namespace Demo
                 }
                 if (!inputGrad.IsEmpty)
                 {
-                    Large_MaskedLinearKernels.InputGrad(_weights, dy, inputGrad.Slice(n * InputSize, InputSize));
+                    Large_MaskedLinearKernels.InputGrad(_weights.Span, dy, inputGrad.Slice(n * InputSize, InputSize));
                 }
             }
         }
@@ -150,13 +150,13 @@ namespace Demo
         /// </summary>
         public void LoadDenseWeight(global::System.ReadOnlySpan<float> weight)
         {
-            global::CustomizedLinear.CompilerServices.ConnectionMask.LoadDense(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, InputSize, weight, _weights);
+            global::CustomizedLinear.CompilerServices.ConnectionMask.LoadDense(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, InputSize, weight, _weights.Span);
         }
 
         /// <summary>Writes the weight as a dense PyTorch <c>[OutputSize, InputSize]</c> matrix, zeros where unconnected.</summary>
         public void CopyDenseWeight(global::System.Span<float> weight)
         {
-            global::CustomizedLinear.CompilerServices.ConnectionMask.CopyDense(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, InputSize, _weights, weight);
+            global::CustomizedLinear.CompilerServices.ConnectionMask.CopyDense(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, InputSize, _weights.Span, weight);
         }
 
         /// <summary>Whether <paramref name="input"/> feeds <paramref name="output"/> (the mask's cell <c>[input, output]</c>).</summary>

@@ -34,7 +34,7 @@ namespace Demo
         /// <summary>Whether the layer has a bias vector.</summary>
         public static bool HasBias => false;
 
-        private readonly float[] _weights = new float[ConnectionCount];
+        private readonly global::CustomizedLinear.CompilerServices.AlignedFloats _weights = new(ConnectionCount);
         private readonly float[] _bias = global::System.Array.Empty<float>();
         private float[]? _weightGrad;
         private float[]? _biasGrad;
@@ -47,11 +47,11 @@ namespace Demo
         /// <summary>Creates the layer with nn.Linear's initialization, U(−1/√InputSize, 1/√InputSize), from <paramref name="seed"/>.</summary>
         public SeedLayer(int seed)
         {
-            global::CustomizedLinear.CompilerServices.ParameterInitializer.Uniform(_weights, _bias, InputSize, seed);
+            global::CustomizedLinear.CompilerServices.ParameterInitializer.Uniform(_weights.Span, _bias, InputSize, seed);
         }
 
         /// <summary>The connected weights, output by output with inputs ascending (PyTorch's <c>weight[mask.T.bool()]</c>).</summary>
-        public global::System.Span<float> Weights => _weights;
+        public global::System.Span<float> Weights => _weights.Span;
 
         /// <summary>The bias, one per output; empty when <see cref="HasBias"/> is false.</summary>
         public global::System.Span<float> Bias => _bias;
@@ -72,13 +72,13 @@ namespace Demo
             if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 // Vectorised across samples, over the index data.
-                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights, _bias, input, output, InputSize, OutputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);
                 return;
             }
 
             for (int n = 0; n < batch; n++)
             {
-                SeedLayer_MaskedLinearKernels.Forward(_weights, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
+                SeedLayer_MaskedLinearKernels.Forward(_weights.Span, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
             }
         }
 
@@ -97,7 +97,7 @@ namespace Demo
                 return;
             }
 
-            global::CustomizedLinear.CompilerServices.SparseKernels.ForwardParallel(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);
+            global::CustomizedLinear.CompilerServices.SparseKernels.ForwardParallel(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);
         }
 
         /// <summary>
@@ -117,7 +117,7 @@ namespace Demo
             {
                 // Vectorised across samples; the input gradient reads the connections grouped by input.
                 global::CustomizedLinear.CompilerServices.ConnectionsByInput? byInput = inputGrad.IsEmpty ? null : global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref SeedLayer_MaskedLinearKernels.ByInput, SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, InputSize);
-                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, byInput, _weights, input, outputGrad, inputGrad, weightGrad, default, InputSize, OutputSize);
+                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, byInput, _weights.Span, input, outputGrad, inputGrad, weightGrad, default, InputSize, OutputSize);
                 return;
             }
 
@@ -128,7 +128,7 @@ namespace Demo
                 SeedLayer_MaskedLinearKernels.AccumulateWeightGrad(x, dy, weightGrad);
                 if (!inputGrad.IsEmpty)
                 {
-                    SeedLayer_MaskedLinearKernels.InputGrad(_weights, dy, inputGrad.Slice(n * InputSize, InputSize));
+                    SeedLayer_MaskedLinearKernels.InputGrad(_weights.Span, dy, inputGrad.Slice(n * InputSize, InputSize));
                 }
             }
         }
@@ -153,13 +153,13 @@ namespace Demo
         /// </summary>
         public void LoadDenseWeight(global::System.ReadOnlySpan<float> weight)
         {
-            global::CustomizedLinear.CompilerServices.ConnectionMask.LoadDense(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, InputSize, weight, _weights);
+            global::CustomizedLinear.CompilerServices.ConnectionMask.LoadDense(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, InputSize, weight, _weights.Span);
         }
 
         /// <summary>Writes the weight as a dense PyTorch <c>[OutputSize, InputSize]</c> matrix, zeros where unconnected.</summary>
         public void CopyDenseWeight(global::System.Span<float> weight)
         {
-            global::CustomizedLinear.CompilerServices.ConnectionMask.CopyDense(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, InputSize, _weights, weight);
+            global::CustomizedLinear.CompilerServices.ConnectionMask.CopyDense(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, InputSize, _weights.Span, weight);
         }
 
         /// <summary>Whether <paramref name="input"/> feeds <paramref name="output"/> (the mask's cell <c>[input, output]</c>).</summary>
