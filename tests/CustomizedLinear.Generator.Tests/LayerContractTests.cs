@@ -355,6 +355,34 @@ public sealed class LayerContractTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(SomeCases))]
+    public void SteadyStateForwardAndBackwardAllocateNothing(int index)
+    {
+        MaskCase c = RandomLayers.Cases[index];
+        IMaskedLinear layer = RandomLayers.Create(c, seed: 2);
+        foreach (int batch in new[] { 1, 64 })
+        {
+            float[] x = new float[batch * c.Inputs], y = new float[batch * c.Outputs], dx = new float[x.Length];
+            // First calls may make per-thread scratch, gradient storage and the by-input view.
+            for (int warm = 0; warm < 3; warm++)
+            {
+                layer.Forward(x, y);
+                layer.Backward(x, y, dx);
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int call = 0; call < 10; call++)
+            {
+                layer.Forward(x, y);
+                layer.Backward(x, y, dx);
+                layer.Backward(x, y, default);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
     [Fact]
     public void IsConnectedRejectsIndicesOutsideTheMask()
     {
