@@ -128,7 +128,7 @@ internal static class LayerEmitter
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output, int degreeOfParallelism)");
         w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (degreeOfParallelism == 1 || batch < 2 * {Names.SparseKernels}.MinBatch)");
+        w.OpenBlock($"if (degreeOfParallelism == 1 || batch / 2 < {Names.SparseKernels}.MinBatch)");
         w.WriteLine("Forward(input, output);");
         w.WriteLine("return;");
         w.CloseBlock();

@@ -105,6 +105,11 @@ public static class SparseKernels
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism)
     {
+        if (VectorBits == 0)
+        {
+            throw new PlatformNotSupportedException("No accelerated vectors: the caller takes the per-sample kernels.");
+        }
+
         int batch = input.Length / inputSize;
         int group = Vector512.IsHardwareAccelerated ? 64 : Vector256.IsHardwareAccelerated ? 32 : 16;
         int tile = (((batch + degreeOfParallelism - 1) / degreeOfParallelism) + group - 1) / group * group;

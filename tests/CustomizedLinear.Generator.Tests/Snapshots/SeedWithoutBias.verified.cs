@@ -91,7 +91,7 @@ namespace Demo
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (degreeOfParallelism == 1 || batch < 2 * global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            if (degreeOfParallelism == 1 || batch / 2 < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 Forward(input, output);
                 return;
