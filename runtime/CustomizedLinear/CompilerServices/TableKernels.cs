@@ -4,9 +4,9 @@ using System.ComponentModel;
 namespace CustomizedLinear.CompilerServices;
 
 /// <summary>
-/// Kernels for layers too large to unroll: loops over the compile-time index data (see
-/// <see cref="ConnectionMask"/> for its layout), one sample per call. The work is still one multiply-add
-/// per connection; only the code size no longer grows with the mask.
+/// Plain compressed-sparse-row loops over index data (see <see cref="ConnectionMask"/> for its layout), one
+/// sample per call: the kernels of <see cref="RuntimeMaskedLinear"/> (the benchmarks' "not generated"
+/// baseline) and the fallback of the gather kernels on machines without AVX2.
 /// </summary>
 /// <remarks>Called by generated code; not part of the public contract.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
