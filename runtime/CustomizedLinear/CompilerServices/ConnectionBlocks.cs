@@ -20,12 +20,16 @@ public sealed class ConnectionBlocks
     /// <summary>Below this many connections per output and block, the partial sums cost more than the cache saves.</summary>
     private const int MinConnectionsPerBlock = 6;
 
-    private ConnectionBlocks(int blockSize, int blockCount, int[] starts)
+    private ConnectionBlocks(int group, int blockSize, int blockCount, int[] starts)
     {
+        Group = group;
         BlockSize = blockSize;
         BlockCount = blockCount;
         Starts = starts;
     }
+
+    /// <summary>The samples per group the blocks were sized for (the vector width is fixed for a process).</summary>
+    internal int Group { get; }
 
     internal int BlockSize { get; }
 
@@ -36,7 +40,7 @@ public sealed class ConnectionBlocks
     /// <summary>The cached blocks in <paramref name="cache"/>, built on first use (thread-safe).</summary>
     public static ConnectionBlocks Get(ref ConnectionBlocks? cache, ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int inputSize, int group)
     {
-        if (Volatile.Read(ref cache) is { } built && built.BlockSize == BlockSizeFor(group, inputSize, outputStarts.Length - 1, connectionInputs.Length))
+        if (Volatile.Read(ref cache) is { } built && built.Group == group)
         {
             return built;
         }
@@ -61,7 +65,7 @@ public sealed class ConnectionBlocks
             starts[blocks * outputs + o] = outputStarts[o + 1];
         }
 
-        var fresh = new ConnectionBlocks(blockSize, blocks, starts);
+        var fresh = new ConnectionBlocks(group, blockSize, blocks, starts);
         Volatile.Write(ref cache, fresh);
         return fresh;
     }

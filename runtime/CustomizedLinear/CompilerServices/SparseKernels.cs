@@ -121,8 +121,7 @@ public static class SparseKernels
         }
 
         // Build the shared blocks once, before the threads read them.
-        Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input[..(group * inputSize)], output[..(group * outputSize)], inputSize, outputSize);
-        ConnectionBlocks? blocks = blockCache;
+        ConnectionBlocks? blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, group);
 
         // Spans cannot cross into the lambda; the memory is pinned here for the whole parallel loop.
         fixed (int* starts = outputStarts)
