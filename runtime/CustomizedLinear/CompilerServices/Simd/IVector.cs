@@ -17,9 +17,9 @@ internal interface IVector<TSelf>
 
     static abstract TSelf Broadcast(float value);
 
-    static abstract TSelf Load(ref readonly float source, nuint offset);
+    static abstract unsafe TSelf Load(float* source);
 
-    static abstract void Store(TSelf value, ref float destination, nuint offset);
+    static abstract unsafe void Store(TSelf value, float* destination);
 
     /// <summary><c>a * b + c</c>.</summary>
     static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
@@ -43,10 +43,10 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
     public static V512 Broadcast(float value) => new(Vector512.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V512 Load(ref readonly float source, nuint offset) => new(Vector512.LoadUnsafe(in source, offset));
+    public static unsafe V512 Load(float* source) => new(Vector512.Load(source));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(V512 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+    public static unsafe void Store(V512 value, float* destination) => Vector512.Store(value._value, destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 MultiplyAdd(V512 a, V512 b, V512 c) => new(Vector512.FusedMultiplyAdd(a._value, b._value, c._value));
@@ -73,10 +73,10 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
     public static V256 Broadcast(float value) => new(Vector256.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V256 Load(ref readonly float source, nuint offset) => new(Vector256.LoadUnsafe(in source, offset));
+    public static unsafe V256 Load(float* source) => new(Vector256.Load(source));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(V256 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+    public static unsafe void Store(V256 value, float* destination) => Vector256.Store(value._value, destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256 MultiplyAdd(V256 a, V256 b, V256 c) => new(Vector256.FusedMultiplyAdd(a._value, b._value, c._value));
@@ -103,10 +103,10 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     public static V128 Broadcast(float value) => new(Vector128.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V128 Load(ref readonly float source, nuint offset) => new(Vector128.LoadUnsafe(in source, offset));
+    public static unsafe V128 Load(float* source) => new(Vector128.Load(source));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(V128 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+    public static unsafe void Store(V128 value, float* destination) => Vector128.Store(value._value, destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128 MultiplyAdd(V128 a, V128 b, V128 c) => new(Vector128.FusedMultiplyAdd(a._value, b._value, c._value));
