@@ -120,6 +120,8 @@ internal static class BatchKernels<TVector>
         Span<float> dyT = scratch.Slice(inputSize * group, outputSize * group);
         Span<float> dxT = scratch.Slice((inputSize + outputSize) * group, inputSize * group);
         int c = TVector.Count;
+        LaneVectors<TVector> laneVectors = default;
+        Span<TVector> laneSums = laneVectors;
 
         fixed (int* inputs = connectionInputs)
         fixed (int* starts = outputStarts)
@@ -148,8 +150,24 @@ internal static class BatchKernels<TVector>
                         biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(d0, d1), TVector.Add(d2, d3)));
                     }
 
+                    // One lane-sum vector per connection, reduced a vector's worth of connections at a time.
+                    int k = starts[o];
                     int end = starts[o + 1];
-                    for (int k = starts[o]; k < end; k++)
+                    for (; k + c <= end; k += c)
+                    {
+                        for (int j = 0; j < c; j++)
+                        {
+                            float* p = x + ((nint)inputs[k + j] * group);
+                            TVector sum = TVector.Multiply(d0, TVector.Load(p));
+                            sum = TVector.MultiplyAdd(d1, TVector.Load(p + c), sum);
+                            sum = TVector.MultiplyAdd(d2, TVector.Load(p + (2 * c)), sum);
+                            laneSums[j] = TVector.MultiplyAdd(d3, TVector.Load(p + (3 * c)), sum);
+                        }
+
+                        TVector.AddLaneSums(laneSums, gw + k);
+                    }
+
+                    for (; k < end; k++)
                     {
                         float* p = x + ((nint)inputs[k] * group);
                         TVector sum = TVector.Multiply(d0, TVector.Load(p));
