@@ -73,8 +73,14 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
     public static V512 Add(V512 a, V512 b) => new(a._value + b._value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(V512 value) => Vector512.Sum(value._value);
+    public static float Sum(V512 value)
+    {
+        // Halving in registers: Vector512.Sum compiles to four 128-bit reductions here (about 25 instructions).
+        Vector256<float> half = value._value.GetLower() + value._value.GetUpper();
+        return Vector128.Sum(half.GetLower() + half.GetUpper());
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void AddLaneSums(ReadOnlySpan<V512> sums, float* destination)
     {
         if (!Avx512F.IsSupported)
@@ -139,8 +145,9 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
     public static V256 Add(V256 a, V256 b) => new(a._value + b._value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(V256 value) => Vector256.Sum(value._value);
+    public static float Sum(V256 value) => Vector128.Sum(value._value.GetLower() + value._value.GetUpper());
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void AddLaneSums(ReadOnlySpan<V256> sums, float* destination)
     {
         if (!Avx2.IsSupported)
@@ -197,6 +204,7 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(V128 value) => Vector128.Sum(value._value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void AddLaneSums(ReadOnlySpan<V128> sums, float* destination)
     {
         if (!Sse.IsSupported)
