@@ -94,6 +94,9 @@ internal static class RandomLayers
             (40, 40, 0.6, false, false, true),
             (12, 9, 0.4, true, false, true),
             (24, 24, 0.99, false, false, false),
+            // Dense layers (the register-blocked kernel) over several input blocks, outputs not a multiple of four.
+            (300, 7, 1.0, false, false, false),
+            (260, 130, 1.0, false, false, false),
         };
 
         var random = new Random(20261126);

@@ -34,7 +34,12 @@ internal static class BatchKernels<TVector>
 
         // Raw pointers in the inner loop: with refs and offsets the JIT kept base pointers on the stack.
         // Every index was checked when the layer's tables were built (ConnectionBlocks, SpanShapes).
+        // An all-ones mask is a dense layer: its packed weights are W [out, in] row by row.
+        bool dense = (long)inputSize * outputSize == connectionInputs.Length;
+        bool hasBias = !bias.IsEmpty;
+
         fixed (float* w = weights)
+        fixed (float* b = bias)
         fixed (int* inputs = connectionInputs)
         fixed (int* starts = blocks.Starts)
         fixed (float* x = xT)
@@ -50,7 +55,18 @@ internal static class BatchKernels<TVector>
                 for (int block = 0; block < blocks.BlockCount; block++)
                 {
                     int* blockStarts = starts + ((nint)block * outputSize);
-                    for (int o = 0; o < outputSize; o++)
+                    int o = 0;
+                    if (dense)
+                    {
+                        int inputStart = block * blocks.BlockSize;
+                        int inputEnd = Math.Min(inputSize, inputStart + blocks.BlockSize);
+                        for (; o + 4 <= outputSize; o += 4)
+                        {
+                            DenseOutputs(x + ((nint)inputStart * group), w + ((nint)o * inputSize) + inputStart, inputSize, inputEnd - inputStart, y + ((nint)o * group), block == 0 ? b + o : null, block == 0, hasBias);
+                        }
+                    }
+
+                    for (; o < outputSize; o++)
                     {
                         float* to = y + ((nint)o * group);
                         TVector a0, a1, a2, a3;
@@ -171,6 +187,57 @@ internal static class BatchKernels<TVector>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Four outputs of a dense layer over one block of inputs: sixteen accumulators in registers, so that each
+    /// loaded input vector feeds four multiply-adds instead of one (the sparse loop's limit is its loads).
+    /// <paramref name="w"/> is the first output's weight row at the block's first input; rows are
+    /// <paramref name="inputSize"/> apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void DenseOutputs(float* x, float* w, int inputSize, int inputs, float* y, float* bias, bool first, bool hasBias)
+    {
+        int c = TVector.Count, group = Group;
+        TVector a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3;
+        if (!first)
+        {
+            a0 = TVector.Load(y); a1 = TVector.Load(y + c); a2 = TVector.Load(y + (2 * c)); a3 = TVector.Load(y + (3 * c));
+            b0 = TVector.Load(y + group); b1 = TVector.Load(y + group + c); b2 = TVector.Load(y + group + (2 * c)); b3 = TVector.Load(y + group + (3 * c));
+            e0 = TVector.Load(y + (2 * group)); e1 = TVector.Load(y + (2 * group) + c); e2 = TVector.Load(y + (2 * group) + (2 * c)); e3 = TVector.Load(y + (2 * group) + (3 * c));
+            f0 = TVector.Load(y + (3 * group)); f1 = TVector.Load(y + (3 * group) + c); f2 = TVector.Load(y + (3 * group) + (2 * c)); f3 = TVector.Load(y + (3 * group) + (3 * c));
+        }
+        else if (hasBias)
+        {
+            a0 = a1 = a2 = a3 = TVector.Broadcast(bias[0]);
+            b0 = b1 = b2 = b3 = TVector.Broadcast(bias[1]);
+            e0 = e1 = e2 = e3 = TVector.Broadcast(bias[2]);
+            f0 = f1 = f2 = f3 = TVector.Broadcast(bias[3]);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = e0 = e1 = e2 = e3 = f0 = f1 = f2 = f3 = TVector.Zero;
+        }
+
+        float* w1 = w + inputSize, w2 = w + (2 * (nint)inputSize), w3 = w + (3 * (nint)inputSize);
+        for (int i = 0; i < inputs; i++)
+        {
+            float* p = x + ((nint)i * group);
+            TVector x0 = TVector.Load(p), x1 = TVector.Load(p + c), x2 = TVector.Load(p + (2 * c)), x3 = TVector.Load(p + (3 * c));
+            TVector wa = TVector.Broadcast(w[i]);
+            a0 = TVector.MultiplyAdd(x0, wa, a0); a1 = TVector.MultiplyAdd(x1, wa, a1); a2 = TVector.MultiplyAdd(x2, wa, a2); a3 = TVector.MultiplyAdd(x3, wa, a3);
+            TVector wb = TVector.Broadcast(w1[i]);
+            b0 = TVector.MultiplyAdd(x0, wb, b0); b1 = TVector.MultiplyAdd(x1, wb, b1); b2 = TVector.MultiplyAdd(x2, wb, b2); b3 = TVector.MultiplyAdd(x3, wb, b3);
+            TVector we = TVector.Broadcast(w2[i]);
+            e0 = TVector.MultiplyAdd(x0, we, e0); e1 = TVector.MultiplyAdd(x1, we, e1); e2 = TVector.MultiplyAdd(x2, we, e2); e3 = TVector.MultiplyAdd(x3, we, e3);
+            TVector wf = TVector.Broadcast(w3[i]);
+            f0 = TVector.MultiplyAdd(x0, wf, f0); f1 = TVector.MultiplyAdd(x1, wf, f1); f2 = TVector.MultiplyAdd(x2, wf, f2); f3 = TVector.MultiplyAdd(x3, wf, f3);
+        }
+
+        TVector.Store(a0, y); TVector.Store(a1, y + c); TVector.Store(a2, y + (2 * c)); TVector.Store(a3, y + (3 * c));
+        TVector.Store(b0, y + group); TVector.Store(b1, y + group + c); TVector.Store(b2, y + group + (2 * c)); TVector.Store(b3, y + group + (3 * c));
+        TVector.Store(e0, y + (2 * group)); TVector.Store(e1, y + (2 * group) + c); TVector.Store(e2, y + (2 * group) + (2 * c)); TVector.Store(e3, y + (2 * group) + (3 * c));
+        TVector.Store(f0, y + (3 * group)); TVector.Store(f1, y + (3 * group) + c); TVector.Store(f2, y + (3 * group) + (2 * c)); TVector.Store(f3, y + (3 * group) + (3 * c));
     }
 
     /// <summary>
