@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Writes the safetensors fixtures of the runtime tests, independently of the C# code.
+
+Only the Python standard library (struct, json) is used: no torch, no safetensors package. Each file is
+what a PyTorch user would get from `safetensors.torch.save_file(module.state_dict(), path)` for the
+original CustomizedLinear module (state_dict keys `weight` [out, in], `bias` [out], `mask` [out, in] of
+1.0/0.0) or for a plain nn.Linear (no `mask`).
+
+Besides the *.safetensors files it writes expected.json: for every file, the layers it holds (prefix,
+sizes, mask, bias flag) and the float32 values a correct reader must produce, written as decimal numbers
+(each one exactly a float32 value, so parsing the decimal as a double and casting to float is exact). The
+expected values are decoded here from the bytes written, with Python's own struct module (F16 via 'e',
+F64 rounded to float32 via 'f', BF16 as the upper 16 bits of a float32).
+
+Usage:
+    python3 make_fixtures.py            # rewrite the fixtures next to this script
+    python3 make_fixtures.py OUT_DIR    # write them to OUT_DIR
+    python3 make_fixtures.py --check    # regenerate in a temporary directory and compare byte by byte
+                                        # with the checked-in files (exit status 1 on any difference)
+
+The checked-in files must stay byte-identical to this script's output: run `--check` after editing it.
+"""
+
+import json
+import os
+import struct
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Element size and struct-based encoder for each dtype used here.
+DTYPE_SIZE = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8}
+
+
+def f32(x):
+    """The float32 nearest to x, as a Python float."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def bf16_bits(x):
+    """bfloat16 bits of x: the float32 bits rounded to nearest-even on the upper 16 bits."""
+    bits = struct.unpack("<I", struct.pack("<f", x))[0]
+    rounding = 0x7FFF + ((bits >> 16) & 1)
+    return ((bits + rounding) >> 16) & 0xFFFF
+
+
+def encode(dtype, values):
+    """(raw little-endian bytes, the float32 values a reader must decode from them)."""
+    if dtype == "F32":
+        raw = struct.pack("<%df" % len(values), *values)
+        return raw, list(struct.unpack("<%df" % len(values), raw))
+    if dtype == "F16":
+        raw = struct.pack("<%de" % len(values), *values)
+        return raw, [f32(v) for v in struct.unpack("<%de" % len(values), raw)]
+    if dtype == "BF16":
+        bits = [bf16_bits(v) for v in values]
+        raw = struct.pack("<%dH" % len(bits), *bits)
+        return raw, [struct.unpack("<f", struct.pack("<I", b << 16))[0] for b in bits]
+    if dtype == "F64":
+        raw = struct.pack("<%dd" % len(values), *values)
+        return raw, [f32(v) for v in values]
+    raise ValueError(dtype)
+
+
+def layer_tensors(prefix, mask_in_out, with_bias, dtype, seed, with_mask=True):
+    """The state_dict of one layer: dense weight with zeros (or -0.0, as W * mask gives) where unconnected.
+
+    mask_in_out is the original module's constructor argument, [in][out].
+    Returns (tensors {name: (dtype, shape, values)}, expected-layer description for expected.json).
+    """
+    n_in, n_out = len(mask_in_out), len(mask_in_out[0])
+    weight, mask = [], []
+    for o in range(n_out):
+        for i in range(n_in):
+            connected = mask_in_out[i][o] == 1
+            # Plain IEEE arithmetic (no libm), so every platform writes the same bytes.
+            w = ((seed * 7 + o * 13 + i * 5) % 17 - 8) / 9.7
+            if not connected:
+                w = -0.0 if w < 0 else 0.0
+            weight.append(w)
+            mask.append(1.0 if connected else 0.0)
+    tensors = {prefix + "weight": (dtype, [n_out, n_in], weight)}
+    if with_mask:
+        tensors[prefix + "mask"] = (dtype, [n_out, n_in], mask)
+    if with_bias:
+        tensors[prefix + "bias"] = (dtype, [n_out], [((seed * 3 + o * 11) % 13 - 6) / 7.3 for o in range(n_out)])
+    layer = {
+        "prefix": prefix,
+        "inputs": n_in,
+        "outputs": n_out,
+        "bias": with_bias,
+        "mask_in_out": mask_in_out,
+    }
+    return tensors, layer
+
+
+def write_file(path, tensors, metadata, order=None, data_order=None, separators=(",", ":"), pad=True,
+               ensure_ascii=True):
+    """Writes a safetensors file; returns {name: decoded float32 values}.
+
+    order: the order of the header entries (default: sorted by name, as the reference writer does).
+    data_order: the order of the tensors in the data section (default: the header order).
+    """
+    order = order or sorted(tensors)
+    data_order = data_order or order
+    offsets, chunks, decoded, position = {}, [], {}, 0
+    for name in data_order:
+        dtype, shape, values = tensors[name]
+        raw, floats = encode(dtype, values)
+        offsets[name] = [position, position + len(raw)]
+        position += len(raw)
+        chunks.append(raw)
+        decoded[name] = floats
+    header = {}
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    for name in order:
+        dtype, shape, _ = tensors[name]
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": offsets[name]}
+    text = json.dumps(header, separators=separators, ensure_ascii=ensure_ascii).encode("utf-8")
+    if pad:
+        text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for raw in chunks:
+            f.write(raw)
+    return decoded
+
+
+# The masks, [in][out] like the original module's argument.
+MASK_A = [  # 4 inputs, 3 outputs; output 2 reads only input 0, input 3 feeds only output 0
+    [1, 0, 1],
+    [1, 1, 0],
+    [0, 1, 0],
+    [1, 0, 0],
+]
+MASK_B = [  # 3 inputs, 2 outputs
+    [1, 0],
+    [0, 1],
+    [1, 1],
+]
+DENSE_3x2 = [[1, 1], [1, 1], [1, 1]]  # a plain nn.Linear(3, 2)
+
+
+def fixtures():
+    """[(file name, [(layer tensors, layer), ...], metadata, write_file options)]."""
+    return [
+        ("masked_f32.safetensors", [layer_tensors("", MASK_A, True, "F32", 1)], {"format": "pt"}, {}),
+        ("linear_nomask.safetensors", [layer_tensors("", DENSE_3x2, True, "F32", 2, with_mask=False)], None, {}),
+        ("masked_f16.safetensors", [layer_tensors("", MASK_A, True, "F16", 3)], {"format": "pt"}, {}),
+        ("masked_bf16.safetensors", [layer_tensors("", MASK_A, True, "BF16", 4)], {"format": "pt"}, {}),
+        ("masked_f64_nobias.safetensors", [layer_tensors("", MASK_A, False, "F64", 5)], {"format": "pt"}, {}),
+        # nn.Sequential(CustomizedLinear(MASK_A), nn.ReLU(), CustomizedLinear(MASK_B, bias=False))
+        ("sequential.safetensors",
+         [layer_tensors("0.", MASK_A, True, "F32", 6), layer_tensors("2.", MASK_B, False, "F32", 7)],
+         {"format": "pt"}, {}),
+        # Richer metadata, header entries and data in different non-sorted orders, spaces in the JSON,
+        # raw UTF-8, no padding: all legal, so a reader must accept them.
+        ("metadata.safetensors", [layer_tensors("encoder.", MASK_B, True, "F32", 8)],
+         {"format": "pt", "note": "quote \" backslash \\ tab \t check \u2713", "version": "1"},
+         {"order": ["encoder.weight", "encoder.mask", "encoder.bias"],
+          "data_order": ["encoder.bias", "encoder.weight", "encoder.mask"],
+          "separators": (", ", ": "), "pad": False, "ensure_ascii": False}),
+    ]
+
+
+def generate(out_dir):
+    expected = {}
+    for file_name, layers, metadata, options in fixtures():
+        tensors = {}
+        for layer_tensors_, _ in layers:
+            tensors.update(layer_tensors_)
+        decoded = write_file(os.path.join(out_dir, file_name), tensors, metadata, **options)
+        described = []
+        for _, layer in layers:
+            prefix = layer["prefix"]
+            entry = dict(layer)
+            entry["weight"] = decoded[prefix + "weight"]
+            entry["bias_values"] = decoded[prefix + "bias"] if layer["bias"] else None
+            entry["has_mask"] = (prefix + "mask") in decoded
+            entry["dtype"] = tensors[prefix + "weight"][0]
+            described.append(entry)
+        expected[file_name] = {"layers": described}
+    with open(os.path.join(out_dir, "expected.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+    return sorted(expected) + ["expected.json"]
+
+
+def check():
+    with tempfile.TemporaryDirectory() as temp:
+        names = generate(temp)
+        differ = []
+        for name in names:
+            with open(os.path.join(temp, name), "rb") as a, open(os.path.join(HERE, name), "rb") as b:
+                if a.read() != b.read():
+                    differ.append(name)
+    if differ:
+        print("differ from the script's output: " + ", ".join(differ))
+        return 1
+    print("all %d files are byte-identical to the script's output" % len(names))
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(check())
+    generate(sys.argv[1] if len(sys.argv) > 1 else HERE)
