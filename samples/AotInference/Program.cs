@@ -51,7 +51,7 @@ public static class Program
             Console.Error.WriteLine("       AotInference --train [PATH]    train it (deterministic) and write the weights");
             return 2;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
