@@ -49,10 +49,14 @@ internal static class KernelEmitter
 
         WriteIndexData(writer, layer);
         writer.WriteLine();
-        writer.WriteLine("/// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>");
-        writer.WriteLine("internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;");
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>The connections cut into cache-sized blocks of inputs, for the batch forward; built on first use.</summary>");
+        if (!layer.Unrolled)
+        {
+            writer.WriteLine("/// <summary>The connections grouped by input, for the one-sample input gradient; built on first use.</summary>");
+            writer.WriteLine($"internal static {ConnectionsByInput}? ByInput;");
+            writer.WriteLine();
+        }
+
+        writer.WriteLine("/// <summary>The connections cut into cache-sized blocks of inputs, for the batch kernels; built on first use.</summary>");
         writer.WriteLine("internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;");
 
         string forwardParameters = layer.HasBias

@@ -295,9 +295,8 @@ internal static class LayerEmitter
         }
 
         w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
-        w.WriteLine("// Vectorised across samples; the input gradient reads the connections grouped by input.");
-        w.WriteLine($"{Names.ConnectionsByInput}? byInput = inputGrad.IsEmpty ? null : {Names.ConnectionsByInput}.Get(ref {kernels}.ByInput, {kernels}.OutputStarts, {kernels}.ConnectionInputs, InputSize);");
-        w.WriteLine($"{Names.SparseKernels}.Backward({kernels}.OutputStarts, {kernels}.ConnectionInputs, byInput, _weights.Span, input, outputGrad, inputGrad, weightGrad, {(layer.HasBias ? "biasGrad" : "default")}, InputSize, OutputSize);");
+        w.WriteLine("// Vectorised across samples, over the same input blocks as Forward.");
+        w.WriteLine($"{Names.SparseKernels}.Backward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, input, outputGrad, inputGrad, weightGrad, {(layer.HasBias ? "biasGrad" : "default")}, InputSize, OutputSize);");
         w.WriteLine("return;");
         w.CloseBlock();
         w.WriteLine();

@@ -13,7 +13,6 @@ internal static class Names
     public const string ConnectionMask = "global::CustomizedLinear.CompilerServices.ConnectionMask";
     public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCode";
     public const string SparseKernels = "global::CustomizedLinear.CompilerServices.SparseKernels";
-    public const string ConnectionsByInput = "global::CustomizedLinear.CompilerServices.ConnectionsByInput";
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -12,6 +12,7 @@ namespace CustomizedLinear.CompilerServices;
 /// then each connection is one broadcast of its weight and four fused multiply-adds into accumulators that
 /// stay in registers for a whole output. A last, partial group is padded with zeros.
 /// </summary>
+[SkipLocalsInit] // the lane-sum buffers are written before they are read; zeroing them cost more than the work of a short range
 internal static class BatchKernels<TVector>
     where TVector : struct, IVector<TVector>
 {
@@ -108,88 +109,147 @@ internal static class BatchKernels<TVector>
         }
     }
 
+    /// <summary>
+    /// Weight and bias gradients, and the input gradient when <paramref name="inputGrad"/> is not empty, in one
+    /// sweep over the same input blocks as <see cref="Forward"/>: each connection reads its transposed input
+    /// and its input-gradient row from L1, where the block keeps them.
+    /// </summary>
     public static unsafe void Backward(
-        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ConnectionsByInput? byInput, ReadOnlySpan<float> weights,
+        ConnectionBlocks blocks, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad,
         int inputSize, int outputSize)
     {
         int group = Group;
         int batch = input.Length / inputSize;
-        Span<float> scratch = Scratch.Get((2 * inputSize + outputSize) * group);
+        bool withInputGrad = !inputGrad.IsEmpty;
+        Span<float> scratch = Scratch.Get(((withInputGrad ? 2 : 1) * inputSize + outputSize) * group);
         Span<float> xT = scratch[..(inputSize * group)];
         Span<float> dyT = scratch.Slice(inputSize * group, outputSize * group);
-        Span<float> dxT = scratch.Slice((inputSize + outputSize) * group, inputSize * group);
+        Span<float> dxT = withInputGrad ? scratch.Slice((inputSize + outputSize) * group, inputSize * group) : default;
         int c = TVector.Count;
 
         fixed (int* inputs = connectionInputs)
-        fixed (int* starts = outputStarts)
+        fixed (int* starts = blocks.Starts)
         fixed (float* w = weights)
         fixed (float* x = xT)
         fixed (float* dy = dyT)
         fixed (float* dx = dxT)
         fixed (float* gw = weightGrad)
-        fixed (int* inputStarts = byInput?.InputStarts)
-        fixed (int* outputs = byInput?.Outputs)
-        fixed (int* connections = byInput?.Connections)
         {
             for (int first = 0; first < batch; first += group)
             {
                 int samples = Math.Min(group, batch - first);
                 Transpose(input.Slice(first * inputSize, samples * inputSize), inputSize, samples, xT);
                 Transpose(outputGrad.Slice(first * outputSize, samples * outputSize), outputSize, samples, dyT);
+                dxT.Clear();
 
-                // Weight gradient: for each connection, the dot product of its output's gradient and its input over the group.
-                for (int o = 0; o < outputSize; o++)
+                for (int block = 0; block < blocks.BlockCount; block++)
                 {
-                    float* at = dy + ((nint)o * group);
-                    TVector d0 = TVector.Load(at), d1 = TVector.Load(at + c), d2 = TVector.Load(at + (2 * c)), d3 = TVector.Load(at + (3 * c));
-                    if (!biasGrad.IsEmpty)
+                    int* blockStarts = starts + ((nint)block * outputSize);
+                    for (int o = 0; o < outputSize; o++)
                     {
-                        biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(d0, d1), TVector.Add(d2, d3)));
-                    }
+                        float* at = dy + ((nint)o * group);
+                        if (block == 0 && !biasGrad.IsEmpty)
+                        {
+                            biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
+                        }
 
-                    int end = starts[o + 1];
-                    for (int k = starts[o]; k < end; k++)
-                    {
-                        float* p = x + ((nint)inputs[k] * group);
-                        TVector sum = TVector.Multiply(d0, TVector.Load(p));
-                        sum = TVector.MultiplyAdd(d1, TVector.Load(p + c), sum);
-                        sum = TVector.MultiplyAdd(d2, TVector.Load(p + (2 * c)), sum);
-                        sum = TVector.MultiplyAdd(d3, TVector.Load(p + (3 * c)), sum);
-                        gw[k] += TVector.Sum(sum);
+                        if (withInputGrad)
+                        {
+                            BackwardRange(x, dx, inputs, w, gw, blockStarts[o], blockStarts[outputSize + o], at);
+                        }
+                        else
+                        {
+                            WeightGradRange(x, inputs, gw, blockStarts[o], blockStarts[outputSize + o], at);
+                        }
                     }
                 }
 
-                if (byInput is null)
+                if (withInputGrad)
                 {
-                    continue;
+                    TransposeBack(dxT, inputSize, samples, inputGrad.Slice(first * inputSize, samples * inputSize));
                 }
-
-                // Input gradient: by input, so that each input's four accumulators stay in registers.
-                for (int i = 0; i < inputSize; i++)
-                {
-                    TVector a0 = TVector.Zero, a1 = TVector.Zero, a2 = TVector.Zero, a3 = TVector.Zero;
-                    int end = inputStarts[i + 1];
-                    for (int j = inputStarts[i]; j < end; j++)
-                    {
-                        TVector wk = TVector.Broadcast(w[connections[j]]);
-                        float* p = dy + ((nint)outputs[j] * group);
-                        a0 = TVector.MultiplyAdd(TVector.Load(p), wk, a0);
-                        a1 = TVector.MultiplyAdd(TVector.Load(p + c), wk, a1);
-                        a2 = TVector.MultiplyAdd(TVector.Load(p + (2 * c)), wk, a2);
-                        a3 = TVector.MultiplyAdd(TVector.Load(p + (3 * c)), wk, a3);
-                    }
-
-                    float* to = dx + ((nint)i * group);
-                    TVector.Store(a0, to);
-                    TVector.Store(a1, to + c);
-                    TVector.Store(a2, to + (2 * c));
-                    TVector.Store(a3, to + (3 * c));
-                }
-
-                TransposeBack(dxT, inputSize, samples, inputGrad.Slice(first * inputSize, samples * inputSize));
             }
         }
+    }
+
+    /// <summary>
+    /// The weight gradient of connections <paramref name="k"/> .. <paramref name="end"/> of one output over the
+    /// group, <paramref name="dyRow"/> being that output's transposed gradient. A method of its own, so that
+    /// the four gradient vectors stay in registers instead of being spilled around the caller's loops.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void WeightGradRange(float* x, int* inputs, float* gw, int k, int end, float* dyRow)
+    {
+        int c = TVector.Count, group = Group;
+        TVector d0 = TVector.Load(dyRow), d1 = TVector.Load(dyRow + c), d2 = TVector.Load(dyRow + (2 * c)), d3 = TVector.Load(dyRow + (3 * c));
+        Unsafe.SkipInit(out LaneVectors<TVector> laneVectors);
+        Span<TVector> laneSums = laneVectors;
+
+        // A vector's worth of connections at a time, so that their lane sums reduce in one tree.
+        for (; k + c <= end; k += c)
+        {
+            for (int j = 0; j < c; j++)
+            {
+                laneSums[j] = Dot(x + (inputs[k + j] * (nint)group), d0, d1, d2, d3, c);
+            }
+
+            TVector.AddLaneSums(laneSums, gw + k);
+        }
+
+        for (; k < end; k++)
+        {
+            gw[k] += TVector.Sum(Dot(x + (inputs[k] * (nint)group), d0, d1, d2, d3, c));
+        }
+    }
+
+    /// <summary><see cref="WeightGradRange"/>, and each connection's <c>w · dy</c> added into its input's gradient row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void BackwardRange(float* x, float* dx, int* inputs, float* w, float* gw, int k, int end, float* dyRow)
+    {
+        int c = TVector.Count, group = Group;
+        TVector d0 = TVector.Load(dyRow), d1 = TVector.Load(dyRow + c), d2 = TVector.Load(dyRow + (2 * c)), d3 = TVector.Load(dyRow + (3 * c));
+        Unsafe.SkipInit(out LaneVectors<TVector> laneVectors);
+        Span<TVector> laneSums = laneVectors;
+
+        for (; k + c <= end; k += c)
+        {
+            for (int j = 0; j < c; j++)
+            {
+                nint row = inputs[k + j] * (nint)group;
+                AddScaled(dx + row, w[k + j], d0, d1, d2, d3, c);
+                laneSums[j] = Dot(x + row, d0, d1, d2, d3, c);
+            }
+
+            TVector.AddLaneSums(laneSums, gw + k);
+        }
+
+        for (; k < end; k++)
+        {
+            nint row = inputs[k] * (nint)group;
+            AddScaled(dx + row, w[k], d0, d1, d2, d3, c);
+            gw[k] += TVector.Sum(Dot(x + row, d0, d1, d2, d3, c));
+        }
+    }
+
+    /// <summary>The group's <c>dy · x</c> of one connection, as lane sums; two chains, to halve the latency.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe TVector Dot(float* p, TVector d0, TVector d1, TVector d2, TVector d3, int c)
+    {
+        TVector low = TVector.MultiplyAdd(d1, TVector.Load(p + c), TVector.Multiply(d0, TVector.Load(p)));
+        TVector high = TVector.MultiplyAdd(d3, TVector.Load(p + (3 * c)), TVector.Multiply(d2, TVector.Load(p + (2 * c))));
+        return TVector.Add(low, high);
+    }
+
+    /// <summary><c>q += weight · dy</c> over the group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddScaled(float* q, float weight, TVector d0, TVector d1, TVector d2, TVector d3, int c)
+    {
+        TVector wk = TVector.Broadcast(weight);
+        TVector.Store(TVector.MultiplyAdd(d0, wk, TVector.Load(q)), q);
+        TVector.Store(TVector.MultiplyAdd(d1, wk, TVector.Load(q + c)), q + c);
+        TVector.Store(TVector.MultiplyAdd(d2, wk, TVector.Load(q + (2 * c))), q + (2 * c));
+        TVector.Store(TVector.MultiplyAdd(d3, wk, TVector.Load(q + (3 * c))), q + (3 * c));
     }
 
     /// <summary><paramref name="rows"/> [samples, width] → <paramref name="transposed"/> [width, group], zero-padded past <paramref name="samples"/>.</summary>

@@ -36,11 +36,28 @@ internal static unsafe class BlockTranspose
             {
                 fullRows = rows & ~7;
                 fullColumns = columns & ~7;
-                for (int r = 0; r < fullRows; r += 8)
+
+                // The inner loop walks along the rows of whichever side has the long stride, so that its eight
+                // rows fill whole cache lines one after another. The other way round, rows a page apart
+                // (a 1024-wide layer) all land in one L1 set and the tiles evict each other.
+                if (sourceStride >= destinationStride)
+                {
+                    for (int r = 0; r < fullRows; r += 8)
+                    {
+                        for (int c = 0; c < fullColumns; c += 8)
+                        {
+                            Tile8x8(s + ((nint)r * sourceStride) + c, sourceStride, d + ((nint)c * destinationStride) + r, destinationStride);
+                        }
+                    }
+                }
+                else
                 {
                     for (int c = 0; c < fullColumns; c += 8)
                     {
-                        Tile8x8(s + ((nint)r * sourceStride) + c, sourceStride, d + ((nint)c * destinationStride) + r, destinationStride);
+                        for (int r = 0; r < fullRows; r += 8)
+                        {
+                            Tile8x8(s + ((nint)r * sourceStride) + c, sourceStride, d + ((nint)c * destinationStride) + r, destinationStride);
+                        }
                     }
                 }
             }

@@ -17,8 +17,12 @@ public sealed class ConnectionBlocks
     /// <summary>A block's transposed inputs should take at most this much of the 48 KB L1 data cache.</summary>
     private const int L1Bytes = 32 * 1024;
 
-    /// <summary>Below this many connections per output and block, the partial sums cost more than the cache saves.</summary>
-    private const int MinConnectionsPerBlock = 6;
+    /// <summary>
+    /// Below this many connections per output and block, the partial sums and the per-range set-up cost more than
+    /// the cache saves; 48 also lets the backward pass reduce most weight gradients 16 at a time. Measured on
+    /// 1024 × 1024 @0.1, B=256: 6 → 48 took forward+backward from 3.13 to 2.90 ms.
+    /// </summary>
+    private const int MinConnectionsPerBlock = 48;
 
     private ConnectionBlocks(int group, int blockSize, int blockCount, int[] starts)
     {

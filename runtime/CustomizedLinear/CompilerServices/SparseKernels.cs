@@ -59,24 +59,25 @@ public static class SparseKernels
 
     /// <summary>
     /// Adds the batch's gradients into <paramref name="weightGrad"/> and <paramref name="biasGrad"/> (empty
-    /// without bias) and, when <paramref name="byInput"/> is given, overwrites <paramref name="inputGrad"/>.
+    /// without bias) and, unless <paramref name="inputGrad"/> is empty, overwrites it.
+    /// <paramref name="blockCache"/> is the same cache <see cref="Forward"/> uses.
     /// </summary>
     public static void Backward(
-        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ConnectionsByInput? byInput, ReadOnlySpan<float> weights,
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad,
         int inputSize, int outputSize)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BatchKernels<V512>.Backward(outputStarts, connectionInputs, byInput, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+            BatchKernels<V512>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group), connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            BatchKernels<V256>.Backward(outputStarts, connectionInputs, byInput, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+            BatchKernels<V256>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group), connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            BatchKernels<V128>.Backward(outputStarts, connectionInputs, byInput, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+            BatchKernels<V128>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group), connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
         }
         else
         {

@@ -115,9 +115,8 @@ namespace Demo
             float[] weightGrad = _weightGrad ??= new float[ConnectionCount];
             if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
-                // Vectorised across samples; the input gradient reads the connections grouped by input.
-                global::CustomizedLinear.CompilerServices.ConnectionsByInput? byInput = inputGrad.IsEmpty ? null : global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref SeedLayer_MaskedLinearKernels.ByInput, SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, InputSize);
-                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, byInput, _weights.Span, input, outputGrad, inputGrad, weightGrad, default, InputSize, OutputSize);
+                // Vectorised across samples, over the same input blocks as Forward.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Backward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights.Span, input, outputGrad, inputGrad, weightGrad, default, InputSize, OutputSize);
                 return;
             }
 
@@ -191,10 +190,7 @@ namespace Demo
             0, 2, 3, 1, 0, 2, 3,
         };
 
-        /// <summary>The connections grouped by input, for the batch input gradient; built on first use.</summary>
-        internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;
-
-        /// <summary>The connections cut into cache-sized blocks of inputs, for the batch forward; built on first use.</summary>
+        /// <summary>The connections cut into cache-sized blocks of inputs, for the batch kernels; built on first use.</summary>
         internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
