@@ -49,13 +49,6 @@ internal static class KernelEmitter
 
         WriteIndexData(writer, layer);
         writer.WriteLine();
-        if (!layer.Unrolled)
-        {
-            writer.WriteLine("/// <summary>The connections grouped by input, for the one-sample input gradient; built on first use.</summary>");
-            writer.WriteLine($"internal static {ConnectionsByInput}? ByInput;");
-            writer.WriteLine();
-        }
-
         writer.WriteLine("/// <summary>The connections cut into cache-sized blocks of inputs, for the batch kernels; built on first use.</summary>");
         writer.WriteLine("internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;");
 
@@ -85,7 +78,7 @@ internal static class KernelEmitter
         }
         else
         {
-            writer.WriteLine($"internal static void InputGrad({inputGradParameters}) => {SparseKernels}.InputGradOne({ConnectionsByInput}.Get(ref ByInput, OutputStarts, ConnectionInputs, dx.Length), w, dy, dx);");
+            writer.WriteLine($"internal static void InputGrad({inputGradParameters}) => {SparseKernels}.InputGradOne(OutputStarts, ConnectionInputs, w, dy, dx);");
         }
 
         writer.WriteLine();
@@ -99,11 +92,25 @@ internal static class KernelEmitter
             writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {SparseKernels}.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw);");
         }
 
+        string backwardParameters = $"{W}, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx";
+        writer.WriteLine();
+        writer.WriteLine("/// <summary><see cref=\"AccumulateWeightGrad\"/> and <see cref=\"InputGrad\"/> for one sample.</summary>");
+        if (layer.Unrolled)
+        {
+            writer.OpenBlock($"internal static void Backward({backwardParameters})");
+            writer.WriteLine("AccumulateWeightGrad(x, dy, gw);");
+            writer.WriteLine("InputGrad(w, dy, dx);");
+            writer.CloseBlock();
+        }
+        else
+        {
+            writer.WriteLine($"internal static void Backward({backwardParameters}) => {SparseKernels}.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx);");
+        }
+
         writer.CloseBlock();
     }
 
     private const string SparseKernels = "global::CustomizedLinear.CompilerServices.SparseKernels";
-    private const string ConnectionsByInput = "global::CustomizedLinear.CompilerServices.ConnectionsByInput";
 
     /// <summary>The connections as compile-time data: stored in the assembly image, never allocated.</summary>
     private static void WriteIndexData(SourceWriter writer, LayerModel layer)

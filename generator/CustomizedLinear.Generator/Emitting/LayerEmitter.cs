@@ -303,7 +303,13 @@ internal static class LayerEmitter
         w.OpenBlock("for (int n = 0; n < batch; n++)");
         w.WriteLine($"{Names.ReadOnlySpan} x = input.Slice(n * InputSize, InputSize);");
         w.WriteLine($"{Names.ReadOnlySpan} dy = outputGrad.Slice(n * OutputSize, OutputSize);");
+        w.OpenBlock("if (inputGrad.IsEmpty)");
         w.WriteLine($"{kernels}.AccumulateWeightGrad(x, dy, weightGrad);");
+        w.CloseBlock();
+        w.OpenBlock("else");
+        w.WriteLine($"{kernels}.Backward(_weights.Span, x, dy, weightGrad, inputGrad.Slice(n * InputSize, InputSize));");
+        w.CloseBlock();
+
         if (layer.HasBias)
         {
             w.OpenBlock("for (int o = 0; o < OutputSize; o++)");
@@ -311,9 +317,6 @@ internal static class LayerEmitter
             w.CloseBlock();
         }
 
-        w.OpenBlock("if (!inputGrad.IsEmpty)");
-        w.WriteLine($"{kernels}.InputGrad(_weights.Span, dy, inputGrad.Slice(n * InputSize, InputSize));");
-        w.CloseBlock();
         w.CloseBlock();
         w.CloseBlock();
     }

@@ -93,9 +93,13 @@ public static class SparseKernels
     public static void AccumulateWeightGradOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw) =>
         SampleKernels.AccumulateWeightGrad(outputStarts, connectionInputs, x, dy, gw);
 
-    /// <summary>One sample through a table-driven layer: <c>dx = Wᵀ·dy</c>, over the connections grouped by input.</summary>
-    public static void InputGradOne(ConnectionsByInput byInput, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy, Span<float> dx) =>
-        SampleKernels.InputGrad(byInput, weights, dy, dx);
+    /// <summary>One sample through a table-driven layer: <c>dx = Wᵀ·dy</c> (overwrites <paramref name="dx"/>).</summary>
+    public static void InputGradOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy, Span<float> dx) =>
+        SampleKernels.InputGrad(outputStarts, connectionInputs, weights, dy, dx);
+
+    /// <summary>One sample through a table-driven layer: <c>gw += dy·xᵀ</c> and <c>dx = Wᵀ·dy</c> in one pass.</summary>
+    public static void BackwardOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx) =>
+        SampleKernels.Backward(outputStarts, connectionInputs, weights, x, dy, gw, dx);
 
     /// <summary>
     /// <see cref="Forward"/> with the batch cut into tiles of whole sample groups run on up to

@@ -124,14 +124,17 @@ namespace Demo
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(n * InputSize, InputSize);
                 global::System.ReadOnlySpan<float> dy = outputGrad.Slice(n * OutputSize, OutputSize);
-                Pathway_MaskedLinearKernels.AccumulateWeightGrad(x, dy, weightGrad);
+                if (inputGrad.IsEmpty)
+                {
+                    Pathway_MaskedLinearKernels.AccumulateWeightGrad(x, dy, weightGrad);
+                }
+                else
+                {
+                    Pathway_MaskedLinearKernels.Backward(_weights.Span, x, dy, weightGrad, inputGrad.Slice(n * InputSize, InputSize));
+                }
                 for (int o = 0; o < OutputSize; o++)
                 {
                     biasGrad[o] += dy[o];
-                }
-                if (!inputGrad.IsEmpty)
-                {
-                    Pathway_MaskedLinearKernels.InputGrad(_weights.Span, dy, inputGrad.Slice(n * InputSize, InputSize));
                 }
             }
         }
@@ -240,6 +243,13 @@ namespace Demo
             // output 3 ← inputs 0, 2
             gw[4] += dy[3] * x[0];
             gw[5] += dy[3] * x[2];
+        }
+
+        /// <summary><see cref="AccumulateWeightGrad"/> and <see cref="InputGrad"/> for one sample.</summary>
+        internal static void Backward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx)
+        {
+            AccumulateWeightGrad(x, dy, gw);
+            InputGrad(w, dy, dx);
         }
     }
 }

@@ -117,14 +117,17 @@ namespace Demo
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(n * InputSize, InputSize);
                 global::System.ReadOnlySpan<float> dy = outputGrad.Slice(n * OutputSize, OutputSize);
-                Large_MaskedLinearKernels.AccumulateWeightGrad(x, dy, weightGrad);
+                if (inputGrad.IsEmpty)
+                {
+                    Large_MaskedLinearKernels.AccumulateWeightGrad(x, dy, weightGrad);
+                }
+                else
+                {
+                    Large_MaskedLinearKernels.Backward(_weights.Span, x, dy, weightGrad, inputGrad.Slice(n * InputSize, InputSize));
+                }
                 for (int o = 0; o < OutputSize; o++)
                 {
                     biasGrad[o] += dy[o];
-                }
-                if (!inputGrad.IsEmpty)
-                {
-                    Large_MaskedLinearKernels.InputGrad(_weights.Span, dy, inputGrad.Slice(n * InputSize, InputSize));
                 }
             }
         }
@@ -471,9 +474,6 @@ namespace Demo
             91, 92, 93, 95, 96, 97, 98, 99,
         };
 
-        /// <summary>The connections grouped by input, for the one-sample input gradient; built on first use.</summary>
-        internal static global::CustomizedLinear.CompilerServices.ConnectionsByInput? ByInput;
-
         /// <summary>The connections cut into cache-sized blocks of inputs, for the batch kernels; built on first use.</summary>
         internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;
 
@@ -481,9 +481,12 @@ namespace Demo
         internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => global::CustomizedLinear.CompilerServices.SparseKernels.ForwardOne(OutputStarts, ConnectionInputs, w, b, x, y);
 
         /// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name="dx"/>).</summary>
-        internal static void InputGrad(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx) => global::CustomizedLinear.CompilerServices.SparseKernels.InputGradOne(global::CustomizedLinear.CompilerServices.ConnectionsByInput.Get(ref ByInput, OutputStarts, ConnectionInputs, dx.Length), w, dy, dx);
+        internal static void InputGrad(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx) => global::CustomizedLinear.CompilerServices.SparseKernels.InputGradOne(OutputStarts, ConnectionInputs, w, dy, dx);
 
         /// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>
         internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw) => global::CustomizedLinear.CompilerServices.SparseKernels.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw);
+
+        /// <summary><see cref="AccumulateWeightGrad"/> and <see cref="InputGrad"/> for one sample.</summary>
+        internal static void Backward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx) => global::CustomizedLinear.CompilerServices.SparseKernels.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx);
     }
 }

@@ -125,14 +125,17 @@ namespace Demo
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(n * InputSize, InputSize);
                 global::System.ReadOnlySpan<float> dy = outputGrad.Slice(n * OutputSize, OutputSize);
-                MadeLayer_MaskedLinearKernels.AccumulateWeightGrad(x, dy, weightGrad);
+                if (inputGrad.IsEmpty)
+                {
+                    MadeLayer_MaskedLinearKernels.AccumulateWeightGrad(x, dy, weightGrad);
+                }
+                else
+                {
+                    MadeLayer_MaskedLinearKernels.Backward(_weights.Span, x, dy, weightGrad, inputGrad.Slice(n * InputSize, InputSize));
+                }
                 for (int o = 0; o < OutputSize; o++)
                 {
                     biasGrad[o] += dy[o];
-                }
-                if (!inputGrad.IsEmpty)
-                {
-                    MadeLayer_MaskedLinearKernels.InputGrad(_weights.Span, dy, inputGrad.Slice(n * InputSize, InputSize));
                 }
             }
         }
@@ -253,6 +256,13 @@ namespace Demo
             gw[7] += dy[4] * x[1];
             gw[8] += dy[4] * x[2];
             gw[9] += dy[4] * x[3];
+        }
+
+        /// <summary><see cref="AccumulateWeightGrad"/> and <see cref="InputGrad"/> for one sample.</summary>
+        internal static void Backward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx)
+        {
+            AccumulateWeightGrad(x, dy, gw);
+            InputGrad(w, dy, dx);
         }
     }
 }
