@@ -9,7 +9,7 @@ namespace CustomizedLinear.CompilerServices;
 /// <summary>
 /// Batch kernels vectorised across samples. A group of <c>4 × lanes</c> samples (64 with 512-bit vectors)
 /// is transposed once into scratch, so that input <c>i</c> of the whole group is four contiguous vectors;
-/// then each connection is one broadcast of its weight and four fused multiply-adds into accumulators that
+/// then each connection is one broadcast of its weight and four multiply-adds (fused where the CPU has FMA) into accumulators that
 /// stay in registers for a whole output. A last, partial group is padded with zeros.
 /// </summary>
 [SkipLocalsInit] // the lane-sum buffers are written before they are read; zeroing them cost more than the work of a short range
@@ -60,9 +60,20 @@ internal static class BatchKernels<TVector>
                     {
                         int inputStart = block * blocks.BlockSize;
                         int inputEnd = Math.Min(inputSize, inputStart + blocks.BlockSize);
-                        for (; o + 4 <= outputSize; o += 4)
+                        // Four outputs need 21 vector registers: AVX-512 has 32; 16-register machines take two.
+                        if (c == 16)
                         {
-                            DenseOutputs(x + ((nint)inputStart * group), w + ((nint)o * inputSize) + inputStart, inputSize, inputEnd - inputStart, y + ((nint)o * group), block == 0 ? b + o : null, block == 0, hasBias);
+                            for (; o + 4 <= outputSize; o += 4)
+                            {
+                                DenseOutputs(x + ((nint)inputStart * group), w + ((nint)o * inputSize) + inputStart, inputSize, inputEnd - inputStart, y + ((nint)o * group), block == 0 ? b + o : null, block == 0, hasBias);
+                            }
+                        }
+                        else
+                        {
+                            for (; o + 2 <= outputSize; o += 2)
+                            {
+                                DenseOutputPair(x + ((nint)inputStart * group), w + ((nint)o * inputSize) + inputStart, inputSize, inputEnd - inputStart, y + ((nint)o * group), block == 0 ? b + o : null, block == 0, hasBias);
+                            }
                         }
                     }
 
@@ -238,6 +249,42 @@ internal static class BatchKernels<TVector>
         TVector.Store(b0, y + group); TVector.Store(b1, y + group + c); TVector.Store(b2, y + group + (2 * c)); TVector.Store(b3, y + group + (3 * c));
         TVector.Store(e0, y + (2 * group)); TVector.Store(e1, y + (2 * group) + c); TVector.Store(e2, y + (2 * group) + (2 * c)); TVector.Store(e3, y + (2 * group) + (3 * c));
         TVector.Store(f0, y + (3 * group)); TVector.Store(f1, y + (3 * group) + c); TVector.Store(f2, y + (3 * group) + (2 * c)); TVector.Store(f3, y + (3 * group) + (3 * c));
+    }
+
+    /// <summary><see cref="DenseOutputs"/> for two outputs: eight accumulators, for machines with 16 vector registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void DenseOutputPair(float* x, float* w, int inputSize, int inputs, float* y, float* bias, bool first, bool hasBias)
+    {
+        int c = TVector.Count, group = Group;
+        TVector a0, a1, a2, a3, b0, b1, b2, b3;
+        if (!first)
+        {
+            a0 = TVector.Load(y); a1 = TVector.Load(y + c); a2 = TVector.Load(y + (2 * c)); a3 = TVector.Load(y + (3 * c));
+            b0 = TVector.Load(y + group); b1 = TVector.Load(y + group + c); b2 = TVector.Load(y + group + (2 * c)); b3 = TVector.Load(y + group + (3 * c));
+        }
+        else if (hasBias)
+        {
+            a0 = a1 = a2 = a3 = TVector.Broadcast(bias[0]);
+            b0 = b1 = b2 = b3 = TVector.Broadcast(bias[1]);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = TVector.Zero;
+        }
+
+        float* w1 = w + inputSize;
+        for (int i = 0; i < inputs; i++)
+        {
+            float* p = x + ((nint)i * group);
+            TVector x0 = TVector.Load(p), x1 = TVector.Load(p + c), x2 = TVector.Load(p + (2 * c)), x3 = TVector.Load(p + (3 * c));
+            TVector wa = TVector.Broadcast(w[i]);
+            a0 = TVector.MultiplyAdd(x0, wa, a0); a1 = TVector.MultiplyAdd(x1, wa, a1); a2 = TVector.MultiplyAdd(x2, wa, a2); a3 = TVector.MultiplyAdd(x3, wa, a3);
+            TVector wb = TVector.Broadcast(w1[i]);
+            b0 = TVector.MultiplyAdd(x0, wb, b0); b1 = TVector.MultiplyAdd(x1, wb, b1); b2 = TVector.MultiplyAdd(x2, wb, b2); b3 = TVector.MultiplyAdd(x3, wb, b3);
+        }
+
+        TVector.Store(a0, y); TVector.Store(a1, y + c); TVector.Store(a2, y + (2 * c)); TVector.Store(a3, y + (3 * c));
+        TVector.Store(b0, y + group); TVector.Store(b1, y + group + c); TVector.Store(b2, y + group + (2 * c)); TVector.Store(b3, y + group + (3 * c));
     }
 
     /// <summary>
