@@ -70,15 +70,11 @@ internal static class KernelEmitter
             writer.WriteLine($"internal static void Forward({forwardParameters}) => {SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y);");
         }
 
-        writer.WriteLine();
-        writer.WriteLine("/// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name=\"dx\"/>).</summary>");
         if (layer.Unrolled)
         {
+            writer.WriteLine();
+            writer.WriteLine("/// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name=\"dx\"/>).</summary>");
             WriteMethod(writer, "InputGrad", inputGradParameters, InputGradStatements(layer));
-        }
-        else
-        {
-            writer.WriteLine($"internal static void InputGrad({inputGradParameters}) => {SparseKernels}.InputGradOne(OutputStarts, ConnectionInputs, w, dy, dx);");
         }
 
         writer.WriteLine();
@@ -94,9 +90,9 @@ internal static class KernelEmitter
 
         string backwardParameters = $"{W}, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx";
         writer.WriteLine();
-        writer.WriteLine("/// <summary><see cref=\"AccumulateWeightGrad\"/> and <see cref=\"InputGrad\"/> for one sample.</summary>");
         if (layer.Unrolled)
         {
+            writer.WriteLine("/// <summary><see cref=\"AccumulateWeightGrad\"/> and <see cref=\"InputGrad\"/> for one sample.</summary>");
             writer.OpenBlock($"internal static void Backward({backwardParameters})");
             writer.WriteLine("AccumulateWeightGrad(x, dy, gw);");
             writer.WriteLine("InputGrad(w, dy, dx);");
@@ -104,6 +100,7 @@ internal static class KernelEmitter
         }
         else
         {
+            writer.WriteLine("/// <summary><see cref=\"AccumulateWeightGrad\"/> and <c>dx = Wᵀ·dy</c> (overwrites <paramref name=\"dx\"/>) in one pass, for one sample.</summary>");
             writer.WriteLine($"internal static void Backward({backwardParameters}) => {SparseKernels}.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx);");
         }
 

@@ -149,10 +149,6 @@ internal static class SampleKernels
         }
     }
 
-    /// <summary><c>dx = Wᵀ·dy</c> (overwritten): each connection adds into its input's gradient, output by output.</summary>
-    public static void InputGrad(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy, Span<float> dx) =>
-        TableKernels.InputGrad(outputStarts, connectionInputs, weights, dy, dx);
-
     /// <summary>Connections <paramref name="k"/> .. <paramref name="end"/> of one output: <c>gw += gradient · x</c>.</summary>
     private static unsafe void AccumulateWeightGrad(float* xs, int* inputs, float* g, float gradient, ref int k, int end)
     {

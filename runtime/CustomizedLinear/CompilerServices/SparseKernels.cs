@@ -93,10 +93,6 @@ public static class SparseKernels
     public static void AccumulateWeightGradOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw) =>
         SampleKernels.AccumulateWeightGrad(outputStarts, connectionInputs, x, dy, gw);
 
-    /// <summary>One sample through a table-driven layer: <c>dx = Wᵀ·dy</c> (overwrites <paramref name="dx"/>).</summary>
-    public static void InputGradOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy, Span<float> dx) =>
-        SampleKernels.InputGrad(outputStarts, connectionInputs, weights, dy, dx);
-
     /// <summary>One sample through a table-driven layer: <c>gw += dy·xᵀ</c> and <c>dx = Wᵀ·dy</c> in one pass.</summary>
     public static void BackwardOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx) =>
         SampleKernels.Backward(outputStarts, connectionInputs, weights, x, dy, gw, dx);
@@ -116,7 +112,7 @@ public static class SparseKernels
         }
 
         int batch = input.Length / inputSize;
-        int group = Vector512.IsHardwareAccelerated ? 64 : Vector256.IsHardwareAccelerated ? 32 : 16;
+        int group = Vector512.IsHardwareAccelerated ? BatchKernels<V512>.Group : Vector256.IsHardwareAccelerated ? BatchKernels<V256>.Group : BatchKernels<V128>.Group;
         int tile = (((batch + degreeOfParallelism - 1) / degreeOfParallelism) + group - 1) / group * group;
         int tiles = (batch + tile - 1) / tile;
         if (tiles <= 1)

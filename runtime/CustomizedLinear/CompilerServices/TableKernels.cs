@@ -6,7 +6,7 @@ namespace CustomizedLinear.CompilerServices;
 /// <summary>
 /// Plain compressed-sparse-row loops over index data (see <see cref="ConnectionMask"/> for its layout), one
 /// sample per call: the kernels of <see cref="RuntimeMaskedLinear"/> (the benchmarks' "not generated"
-/// baseline) and the fallback of the gather kernels on machines without AVX2.
+/// baseline) and the fallback of the one-sample kernels on machines without vector units.
 /// </summary>
 /// <remarks>Called by generated code; not part of the public contract.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]

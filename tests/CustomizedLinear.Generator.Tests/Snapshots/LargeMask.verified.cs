@@ -480,13 +480,10 @@ namespace Demo
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
         internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => global::CustomizedLinear.CompilerServices.SparseKernels.ForwardOne(OutputStarts, ConnectionInputs, w, b, x, y);
 
-        /// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name="dx"/>).</summary>
-        internal static void InputGrad(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx) => global::CustomizedLinear.CompilerServices.SparseKernels.InputGradOne(OutputStarts, ConnectionInputs, w, dy, dx);
-
         /// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>
         internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw) => global::CustomizedLinear.CompilerServices.SparseKernels.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw);
 
-        /// <summary><see cref="AccumulateWeightGrad"/> and <see cref="InputGrad"/> for one sample.</summary>
+        /// <summary><see cref="AccumulateWeightGrad"/> and <c>dx = Wᵀ·dy</c> (overwrites <paramref name="dx"/>) in one pass, for one sample.</summary>
         internal static void Backward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx) => global::CustomizedLinear.CompilerServices.SparseKernels.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx);
     }
 }
