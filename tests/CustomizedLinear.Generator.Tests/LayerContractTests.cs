@@ -206,34 +206,45 @@ public sealed class LayerContractTests
     public void NothingOutsideTheSlicesIsReadOrWritten(int index)
     {
         MaskCase c = RandomLayers.Cases[index];
-        const int Batch = 5, Pad = 37;
+        const int Pad = 37;
         var random = new Random(index);
         IMaskedLinear layer = RandomLayers.Create(c, seed: 11);
-        float[] x = DenseReference.RandomFloats(random, Batch * c.Inputs);
-        float[] dy = DenseReference.RandomFloats(random, Batch * c.Outputs);
 
-        // The exact-size run.
-        var y = new float[Batch * c.Outputs];
-        var dx = new float[Batch * c.Inputs];
-        layer.Forward(x, y);
-        layer.ZeroGrad();
-        layer.Backward(x, dy, dx);
-        float[] weightGrad = layer.WeightGrad.ToArray();
-
-        // The same spans inside NaN-filled buffers: a read outside would poison a result with NaN,
-        // a write outside would change a canary.
-        float[] bigX = Padded(x, Pad), bigDy = Padded(dy, Pad);
-        float[] bigY = Padded(new float[y.Length], Pad), bigDx = Padded(new float[dx.Length], Pad);
-        layer.Forward(bigX.AsSpan(Pad, x.Length), bigY.AsSpan(Pad, y.Length));
-        layer.ZeroGrad();
-        layer.Backward(bigX.AsSpan(Pad, x.Length), bigDy.AsSpan(Pad, dy.Length), bigDx.AsSpan(Pad, dx.Length));
-
-        Assert.Equal(y, bigY.AsSpan(Pad, y.Length).ToArray());
-        Assert.Equal(dx, bigDx.AsSpan(Pad, dx.Length).ToArray());
-        Assert.Equal(weightGrad, layer.WeightGrad.ToArray());
-        foreach (float[] buffer in new[] { bigX, bigDy, bigY, bigDx })
+        // Per-sample and batch paths, with a last partial sample group on every vector width.
+        foreach (int batch in new[] { 5, 17, 67, 130 })
         {
-            Assert.All(buffer.Take(Pad).Concat(buffer.Skip(buffer.Length - Pad)), v => Assert.True(float.IsNaN(v), "canary changed"));
+            float[] x = DenseReference.RandomFloats(random, batch * c.Inputs);
+            float[] dy = DenseReference.RandomFloats(random, batch * c.Outputs);
+
+            // The exact-size run.
+            var y = new float[batch * c.Outputs];
+            var dx = new float[batch * c.Inputs];
+            layer.Forward(x, y);
+            layer.ZeroGrad();
+            layer.Backward(x, dy, dx);
+            float[] weightGrad = layer.WeightGrad.ToArray();
+            layer.ZeroGrad();
+            layer.Backward(x, dy, Span<float>.Empty);
+            float[] weightGradOnly = layer.WeightGrad.ToArray();
+
+            // The same spans inside NaN-filled buffers: a read outside would poison a result with NaN,
+            // a write outside would change a canary.
+            float[] bigX = Padded(x, Pad), bigDy = Padded(dy, Pad);
+            float[] bigY = Padded(new float[y.Length], Pad), bigDx = Padded(new float[dx.Length], Pad);
+            layer.Forward(bigX.AsSpan(Pad, x.Length), bigY.AsSpan(Pad, y.Length));
+            layer.ZeroGrad();
+            layer.Backward(bigX.AsSpan(Pad, x.Length), bigDy.AsSpan(Pad, dy.Length), bigDx.AsSpan(Pad, dx.Length));
+            Assert.Equal(weightGrad, layer.WeightGrad.ToArray());
+            layer.ZeroGrad();
+            layer.Backward(bigX.AsSpan(Pad, x.Length), bigDy.AsSpan(Pad, dy.Length), Span<float>.Empty);
+            Assert.Equal(weightGradOnly, layer.WeightGrad.ToArray());
+
+            Assert.Equal(y, bigY.AsSpan(Pad, y.Length).ToArray());
+            Assert.Equal(dx, bigDx.AsSpan(Pad, dx.Length).ToArray());
+            foreach (float[] buffer in new[] { bigX, bigDy, bigY, bigDx })
+            {
+                Assert.All(buffer.Take(Pad).Concat(buffer.Skip(buffer.Length - Pad)), v => Assert.True(float.IsNaN(v), $"batch {batch}: canary changed"));
+            }
         }
     }
 
@@ -364,7 +375,7 @@ public sealed class LayerContractTests
         foreach (int batch in new[] { 1, 64 })
         {
             float[] x = new float[batch * c.Inputs], y = new float[batch * c.Outputs], dx = new float[x.Length];
-            // First calls may make per-thread scratch, gradient storage and the by-input view; run every call
+            // First calls may make per-thread scratch, gradient storage and the input blocks; run every call
             // shape past the JIT's tier-up thresholds before measuring.
             for (int warm = 0; warm < 200; warm++)
             {

@@ -96,6 +96,15 @@ public sealed class ReferenceTests
             {
                 Assert.True(layer.BiasGrad.IsEmpty);
             }
+
+            // Without an input gradient the batch path takes its weight-gradient-only sweep.
+            layer.ZeroGrad();
+            layer.Backward(x, dy, Span<float>.Empty);
+            DenseReference.AssertClose(layer.WeightGrad, DenseReference.PackedFromDense(c.Mask, expectedDw), $"{c} batch {batch} WeightGrad without inputGrad");
+            if (c.Bias)
+            {
+                DenseReference.AssertClose(layer.BiasGrad, expectedDb, $"{c} batch {batch} BiasGrad without inputGrad");
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class BlockTransposeTests
     public void EveryShapeTransposesExactlyAndWritesNothingElse()
     {
         var random = new Random(7);
-        // Every remainder of the 16 × 16, 8 × 8 and single-element passes, on either side.
+        // Every remainder of the 8 × 8 tiles (one and two tiles down per step) and the single-element edges, on either side.
         int[] sizes = [.. Enumerable.Range(0, 20), 23, 24, 31, 32, 33, 40, 47, 48];
         foreach (int rows in sizes)
         {
