@@ -23,9 +23,11 @@ namespace CustomizedLinear;
 /// <para>
 /// The file is the safetensors layout: an 8-byte little-endian header length, a UTF-8 JSON header and the
 /// little-endian tensor data. <see cref="Save(Stream, ValueTuple{string, IMaskedLinear}[])"/> writes what the
-/// reference implementation writes (tensors sorted by name, header padded with spaces to a multiple of 8,
-/// <c>__metadata__</c> <c>{"format":"pt"}</c> as <c>safetensors.torch</c> writes), byte for byte the same
-/// every time. <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/> checks everything the reference
+/// reference implementation writes (tensors sorted by name, header padded with spaces to a multiple of 8),
+/// with <c>__metadata__</c> <c>{"format":"pt"}</c> as transformers' <c>save_pretrained</c> writes it
+/// (<c>safetensors.torch.save_file</c> writes metadata only when given <c>metadata=</c>, and its
+/// <c>load_file</c> ignores it), byte for byte the same every time.
+/// <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/> checks everything the reference
 /// implementation checks, and the tensors against the layers, before changing anything.
 /// </para>
 /// </remarks>
@@ -39,7 +41,7 @@ public static class SafeTensors
     /// <param name="path">The file to write.</param>
     /// <param name="layers">The layers and the name prefixes of their tensors, e.g. <c>("0.", first), ("2.", second)</c> for an <c>nn.Sequential</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Two layers would write the same tensor name, a prefix is not valid Unicode, or a layer is inconsistent (its <c>Bias</c> length is not <c>OutputSize</c>).</exception>
+    /// <exception cref="ArgumentException">Two layers would write the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent (its <c>Bias</c> length is not <c>OutputSize</c>).</exception>
     /// <remarks>Every argument is checked before the file is created.</remarks>
     public static void Save(string path, params (string Prefix, IMaskedLinear Layer)[] layers)
     {
@@ -53,7 +55,7 @@ public static class SafeTensors
     /// <param name="stream">A writable stream.</param>
     /// <param name="layers">The layers and the name prefixes of their tensors, e.g. <c>("0.", first), ("2.", second)</c> for an <c>nn.Sequential</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable, two layers would write the same tensor name, a prefix is not valid Unicode, or a layer is inconsistent (its <c>Bias</c> length is not <c>OutputSize</c>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable, two layers would write the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent (its <c>Bias</c> length is not <c>OutputSize</c>).</exception>
     /// <remarks>Every argument is checked before anything is written.</remarks>
     public static void Save(Stream stream, params (string Prefix, IMaskedLinear Layer)[] layers)
     {
@@ -70,8 +72,8 @@ public static class SafeTensors
     /// <param name="path">The file to read.</param>
     /// <param name="layers">The layers and the name prefixes of their tensors, as they were saved.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Two layers would read the same tensor name, a prefix is not valid Unicode, or a layer is inconsistent.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed or does not fit the layers; the message says what is wrong. No layer is changed.</exception>
+    /// <exception cref="ArgumentException">Two layers would read the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or does not fit the layers; the message says what is wrong. No layer is changed. Also thrown, with the layer's exception as <see cref="Exception.InnerException"/> and every layer restored, when a layer's <see cref="IMaskedLinear.LoadDenseWeight"/> throws after the checks.</exception>
     /// <remarks>See <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/> for what is checked.</remarks>
     public static void Load(string path, params (string Prefix, IMaskedLinear Layer)[] layers)
     {
@@ -88,8 +90,8 @@ public static class SafeTensors
     /// <param name="stream">A readable stream, read from its current position to its end (seekable or not). It is left open.</param>
     /// <param name="layers">The layers and the name prefixes of their tensors, as they were saved.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, two layers would read the same tensor name, a prefix is not valid Unicode, or a layer is inconsistent.</exception>
-    /// <exception cref="InvalidDataException">The input is malformed or does not fit the layers; the message says what is wrong. No layer is changed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, two layers would read the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent.</exception>
+    /// <exception cref="InvalidDataException">The input is malformed or does not fit the layers; the message says what is wrong. No layer is changed. Also thrown, with the layer's exception as <see cref="Exception.InnerException"/> and every layer restored, when a layer's <see cref="IMaskedLinear.LoadDenseWeight"/> throws after the checks.</exception>
     /// <remarks>
     /// <para>
     /// The format is checked as the reference implementation checks it: a header length of at most
@@ -104,10 +106,13 @@ public static class SafeTensors
     /// Then against the layers: <c>&lt;Prefix&gt;weight</c> must be present, and <c>&lt;Prefix&gt;bias</c> exactly
     /// when the layer has a bias; <c>&lt;Prefix&gt;mask</c> is optional (a plain <c>nn.Linear</c> file has none).
     /// Weight and mask must have shape <c>[OutputSize, InputSize]</c> and bias <c>[OutputSize]</c>, each of dtype
-    /// F32, F16, BF16 or F64 (converted to float; F64 rounds to nearest). A mask must hold only 0 and 1 and equal
-    /// the layer's compiled mask (<see cref="IMaskedLinear.IsConnected"/>); the weight must be 0 (or -0.0) at
-    /// every unconnected position. A tensor that belongs to none of the given layers is rejected, as PyTorch's
-    /// strict <c>load_state_dict</c> rejects unexpected keys: pass every layer the file holds.
+    /// F32, F16, BF16 or F64 (converted to float; F64 rounds to nearest, and a finite F64 value too large for
+    /// float, which would become an infinity, is rejected; NaN and infinities load as they are). A mask must
+    /// hold only 0 and 1 and equal the layer's compiled mask (<see cref="IMaskedLinear.IsConnected"/>); the
+    /// weight must be 0 (or -0.0) at every unconnected position. Both are checked on the values in the file,
+    /// before any rounding: an F64 1E-60 is not 0, and an F64 1.000000000001 is not 1. A tensor that belongs
+    /// to none of the given layers is rejected, as PyTorch's strict <c>load_state_dict</c> rejects unexpected
+    /// keys: pass every layer the file holds.
     /// </para>
     /// </remarks>
     public static void Load(Stream stream, params (string Prefix, IMaskedLinear Layer)[] layers)
@@ -177,6 +182,7 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(layers);
         var targets = new Target[layers.Length];
         names = new Dictionary<string, (Target, Kind)>(StringComparer.Ordinal);
+        var instances = new Dictionary<IMaskedLinear, Target>(ReferenceEqualityComparer.Instance);
         for (int k = 0; k < layers.Length; k++)
         {
             (string prefix, IMaskedLinear layer) = layers[k];
@@ -190,7 +196,15 @@ public static class SafeTensors
                 throw new ArgumentNullException(nameof(layers), $"layers[{k}].Layer (prefix \"{prefix}\") is null.");
             }
 
+            if (instances.TryGetValue(layer, out Target? same))
+            {
+                throw new ArgumentException(
+                    $"layers[{same.Index}] (prefix \"{same.Prefix}\") and layers[{k}] (prefix \"{prefix}\") are the same layer instance; pass each layer once.",
+                    nameof(layers));
+            }
+
             var target = new Target(k, prefix, layer);
+            instances.Add(layer, target);
             foreach ((string name, Kind kind) in new[] { (target.WeightName, Kind.Weight), (target.BiasName, Kind.Bias), (target.MaskName, Kind.Mask) })
             {
                 if (names.TryGetValue(name, out var other))
@@ -276,6 +290,11 @@ public static class SafeTensors
                         $"The safetensors input is truncated: tensor '{entry.Name}' has data_offsets {entry.OffsetsText}, but the data section ends at byte {end}.");
                 }
 
+                if (entry.DType == "F64")
+                {
+                    target.CheckF64(kind, element, chunk.AsSpan(0, want));
+                }
+
                 element += Decode(entry.DType, chunk.AsSpan(0, want), values.AsSpan(element));
                 remaining -= (ulong)want;
             }
@@ -327,10 +346,12 @@ public static class SafeTensors
     private static void Commit(Target[] targets)
     {
         var saved = targets.Select(t => (Weights: t.Layer.Weights.ToArray(), Bias: t.Layer.Bias.ToArray())).ToArray();
+        int current = 0;
         try
         {
-            foreach (Target target in targets)
+            for (; current < targets.Length; current++)
             {
+                Target target = targets[current];
                 target.Layer.LoadDenseWeight(target.WeightValues);
                 if (target.Layer.HasBias)
                 {
@@ -338,16 +359,20 @@ public static class SafeTensors
                 }
             }
         }
-        catch
+        catch (Exception e)
         {
-            // Not expected after the checks above; still, leave every layer as it was.
+            // Not expected after the checks above (a layer that rejects what its own IsConnected accepts); still,
+            // leave every layer as it was, and report it as the file not fitting the layers.
             for (int k = targets.Length - 1; k >= 0; k--)
             {
                 saved[k].Weights.CopyTo(targets[k].Layer.Weights);
                 saved[k].Bias.CopyTo(targets[k].Layer.Bias);
             }
 
-            throw;
+            Target failed = targets[current];
+            throw new InvalidDataException(
+                $"layers[{failed.Index}] (prefix \"{failed.Prefix}\") rejected the weight '{failed.WeightName}' after the file was checked: {e.Message} No layer was changed.",
+                e);
         }
     }
 
@@ -443,6 +468,8 @@ public static class SafeTensors
 
     private static string Format(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     /// <summary>A serialized file: the padded header and the F32 tensors in data order.</summary>
     private sealed class Prepared(byte[] header, float[][] tensors)
     {
@@ -537,6 +564,15 @@ public static class SafeTensors
 
         private float[]? MaskValues { get; set; }
 
+        /// <summary>F64 only: the first value, in data order, that is finite but too large for float.</summary>
+        private (Kind Kind, int Index, double Value)? F64Overflow { get; set; }
+
+        /// <summary>F64 mask only: the first value that is not exactly 0 or 1.</summary>
+        private (int Index, double Value)? F64BadMask { get; set; }
+
+        /// <summary>F64 weight only: the first non-zero value at an unconnected position.</summary>
+        private (int Index, double Value)? F64BadWeight { get; set; }
+
         public void Assign(Kind kind, SafeTensorsEntry entry)
         {
             switch (kind)
@@ -590,21 +626,76 @@ public static class SafeTensors
             }
         }
 
-        /// <summary>The mask (only 0 and 1, equal to the compiled one) and zeros at unconnected weights.</summary>
+        /// <summary>
+        /// Checks F64 values, elements <paramref name="first"/> onwards of the tensor, before they are rounded to
+        /// float: rounding would hide a weight of 1E-60 at an unconnected position (it becomes 0), a mask value
+        /// of 1.000000000001 (it becomes 1) and a finite value too large for float (it becomes an infinity).
+        /// Records the first of each; <see cref="CheckValues"/> reports them.
+        /// </summary>
+        public void CheckF64(Kind kind, int first, ReadOnlySpan<byte> bytes)
+        {
+            int inputs = Layer.InputSize;
+            for (int k = 0; k < bytes.Length / 8; k++)
+            {
+                double value = BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(8 * k, 8));
+                int index = first + k;
+                if (F64Overflow is null && double.IsFinite(value) && float.IsInfinity((float)value))
+                {
+                    F64Overflow = (kind, index, value);
+                }
+
+                if (kind == Kind.Mask && F64BadMask is null && value != 0 && value != 1)
+                {
+                    F64BadMask = (index, value);
+                }
+
+                if (kind == Kind.Weight && F64BadWeight is null && value != 0 && !Layer.IsConnected(index % inputs, index / inputs))
+                {
+                    F64BadWeight = (index, value);
+                }
+            }
+        }
+
+        /// <summary>
+        /// No F64 value too large for float, the mask (only 0 and 1, equal to the compiled one) and zeros at
+        /// unconnected weights. F64 tensors were checked on their own values by <see cref="CheckF64"/>; the
+        /// conversion of F16 and BF16 to float is exact, so their float values tell the same.
+        /// </summary>
         public void CheckValues()
         {
             int inputs = Layer.InputSize;
             int outputs = Layer.OutputSize;
+            if (F64Overflow is (Kind kind, int index, double big))
+            {
+                string at = kind == Kind.Bias ? $"'{BiasName}'[{index}]" : $"'{(kind == Kind.Weight ? WeightName : MaskName)}'[{index / inputs}, {index % inputs}]";
+                throw new InvalidDataException(
+                    $"Tensor {at} is {Format(big)} (F64), too large for float32 (largest {Format(float.MaxValue)}): it would load as an infinity.");
+            }
+
             if (MaskValues is not null)
             {
-                for (int k = 0; k < MaskValues.Length; k++)
+                (int Index, string Text)? bad = null;
+                if (Mask!.DType == "F64")
                 {
-                    float value = MaskValues[k];
-                    if (value != 0f && value != 1f)
+                    bad = F64BadMask is (int at, double wrong) ? (at, Format(wrong)) : null;
+                }
+                else
+                {
+                    for (int k = 0; k < MaskValues.Length; k++)
                     {
-                        throw new InvalidDataException(
-                            $"Tensor '{MaskName}'[{k / inputs}, {k % inputs}] is {Format(value)}; a mask must hold only 0 and 1.");
+                        float value = MaskValues[k];
+                        if (value != 0f && value != 1f)
+                        {
+                            bad = (k, Format(value));
+                            break;
+                        }
                     }
+                }
+
+                if (bad is (int first, string text))
+                {
+                    throw new InvalidDataException(
+                        $"Tensor '{MaskName}'[{first / inputs}, {first % inputs}] is {text}; a mask must hold only 0 and 1.");
                 }
 
                 for (int o = 0; o < outputs; o++)
@@ -622,19 +713,31 @@ public static class SafeTensors
                 }
             }
 
-            for (int o = 0; o < outputs; o++)
+            if (Weight!.DType == "F64")
             {
-                for (int i = 0; i < inputs; i++)
+                if (F64BadWeight is (int at, double value))
                 {
-                    float value = WeightValues[o * inputs + i];
-                    if (value != 0f && !Layer.IsConnected(i, o))
+                    throw UnconnectedWeight(at / inputs, at % inputs, Format(value));
+                }
+            }
+            else
+            {
+                for (int o = 0; o < outputs; o++)
+                {
+                    for (int i = 0; i < inputs; i++)
                     {
-                        throw new InvalidDataException(
-                            $"Tensor '{WeightName}'[{o}, {i}] is {Format(value)}, but input {i} is not connected to output {o}: an unconnected weight must be 0.");
+                        float value = WeightValues[o * inputs + i];
+                        if (value != 0f && !Layer.IsConnected(i, o))
+                        {
+                            throw UnconnectedWeight(o, i, Format(value));
+                        }
                     }
                 }
             }
         }
+
+        private InvalidDataException UnconnectedWeight(int output, int input, string value) => new(
+            $"Tensor '{WeightName}'[{output}, {input}] is {value}, but input {input} is not connected to output {output}: an unconnected weight must be 0.");
 
         private static void CheckTensor(SafeTensorsEntry entry, ulong[] expected, string meaning)
         {

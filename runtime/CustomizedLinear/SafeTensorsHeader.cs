@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace CustomizedLinear;
 
@@ -122,11 +123,9 @@ internal static class SafeTensorsHeader
                 }
             }
 
-            // Only whitespace (the padding) may follow; anything else makes the reader throw.
-            if (reader.Read())
-            {
-                throw new InvalidDataException("The safetensors header has content after its JSON object.");
-            }
+            // Only whitespace (the padding) may follow: the reader takes a single JSON value, so anything else
+            // makes this Read throw a JsonException (reported below), and with nothing else it returns false.
+            _ = reader.Read();
         }
         catch (JsonException e)
         {
@@ -244,6 +243,12 @@ internal static class SafeTensorsHeader
 
     private static void CheckUtf8(ReadOnlySpan<byte> header)
     {
+        if (Utf8.IsValid(header))
+        {
+            return;
+        }
+
+        // Invalid somewhere: find the first bad sequence, for the message.
         int offset = 0;
         while (offset < header.Length)
         {

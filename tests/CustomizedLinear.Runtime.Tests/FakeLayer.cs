@@ -60,3 +60,47 @@ internal sealed class FakeLayer : IMaskedLinear
 
     public void CopyDenseWeight(Span<float> weight) => throw new NotSupportedException();
 }
+
+/// <summary>
+/// A real masked layer whose <see cref="LoadDenseWeight"/> misbehaves: it loads the weight, overwrites the bias
+/// and then throws <see cref="Failure"/>. Stands for a layer that fails after <see cref="SafeTensors.Load(System.IO.Stream, ValueTuple{string, IMaskedLinear}[])"/>
+/// has checked the file, so that Load's restore of every layer can be tested.
+/// </summary>
+internal sealed class LoadFailingLayer(RuntimeMaskedLinear inner) : IMaskedLinear
+{
+    public Exception Failure { get; } = new InvalidOperationException("Simulated failure in LoadDenseWeight.");
+
+    public int InputSize => inner.InputSize;
+
+    public int OutputSize => inner.OutputSize;
+
+    public int ConnectionCount => inner.ConnectionCount;
+
+    public bool HasBias => inner.HasBias;
+
+    public Span<float> Weights => inner.Weights;
+
+    public Span<float> Bias => inner.Bias;
+
+    public Span<float> WeightGrad => inner.WeightGrad;
+
+    public Span<float> BiasGrad => inner.BiasGrad;
+
+    public bool IsConnected(int input, int output) => inner.IsConnected(input, output);
+
+    public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
+
+    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad) =>
+        inner.Backward(input, outputGrad, inputGrad);
+
+    public void ZeroGrad() => inner.ZeroGrad();
+
+    public void LoadDenseWeight(ReadOnlySpan<float> weight)
+    {
+        inner.LoadDenseWeight(weight);
+        inner.Bias.Fill(-99f);
+        throw Failure;
+    }
+
+    public void CopyDenseWeight(Span<float> weight) => inner.CopyDenseWeight(weight);
+}

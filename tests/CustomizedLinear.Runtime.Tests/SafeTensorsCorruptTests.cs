@@ -78,11 +78,45 @@ public class SafeTensorsCorruptTests
     [Fact]
     public void AHeaderLengthAtTheLimitOnAShortNonSeekableStreamIsTruncated()
     {
-        // Claims the 100 MB maximum, then ends: reported as truncated after reading what is there.
+        // Claims the 100 MB maximum, then ends: reported as truncated after reading what is there, without
+        // allocating the claimed length (the header buffer grows only as bytes arrive).
         byte[] file = Bytes.File(100_000_000, Encoding.UTF8.GetBytes("{}      "), []);
-        var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(new TrickleStream(file), ("", Layer(bias: true))));
+        var stream = new TrickleStream(file);
+        (string, IMaskedLinear)[] layers = [("", Layer(bias: true))];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(stream, layers));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Contains("truncated", error.Message);
         Assert.Contains("100000000", error.Message);
+        Assert.True(allocated < 4_000_000, $"The failing load allocated {allocated} bytes.");
+    }
+
+    [Fact]
+    public void ALayerThatFailsAfterTheChecksIsInvalidDataAndNoLayerChanges()
+    {
+        // The file fits both layers, so Load gets to the commit: layer "0." is loaded, then layer "2." loads its
+        // weight, overwrites its bias and throws. Load must put both back and report the file as not loadable.
+        byte[] file = new RawSafeTensors()
+            .F32("0.bias", [2], GoodBias)
+            .F32("0.mask", [2, 3], GoodMask)
+            .F32("0.weight", [2, 3], GoodWeight)
+            .F32("2.bias", [2], GoodBias)
+            .F32("2.mask", [2, 3], GoodMask)
+            .F32("2.weight", [2, 3], GoodWeight)
+            .Build();
+        var good = Layer(bias: true, seed: 1);
+        var failing = new LoadFailingLayer(Layer(bias: true, seed: 2));
+        var before1 = StLayers.Snapshot(good);
+        var before2 = StLayers.Snapshot(failing);
+        Assert.NotEqual([1f, 2f, 3f, 4f], good.Weights.ToArray());
+        Assert.NotEqual([1f, 2f, 3f, 4f], failing.Weights.ToArray());
+
+        var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(new MemoryStream(file), ("0.", good), ("2.", failing)));
+        Assert.Same(failing.Failure, error.InnerException);
+        Assert.Contains("layers[1] (prefix \"2.\")", error.Message);
+        Assert.Contains(failing.Failure.Message, error.Message);
+        StLayers.AssertUnchanged(before1, good, "the layer loaded first");
+        StLayers.AssertUnchanged(before2, failing, "the failing layer");
     }
 
     private enum Source
@@ -151,6 +185,10 @@ public class SafeTensorsCorruptTests
                 [$"{ulong.MaxValue}", "limit"],
                 WithBias),
             ["header length 0"] = new(Bytes.File(0, [], goodData), ["header is empty"], WithBias),
+            ["shape product overflows 64 bits"] = new(
+                Header("{\"bias\":" + Info("F32", "[4611686018427387904,8]", "[0,8]") + "}", new byte[8]),
+                ["'bias'", "[4611686018427387904, 8]", "overflows a 64-bit byte count"],
+                WithBias),
             ["overlapping offsets"] = new(
                 Header("{\"bias\":" + Info("F32", "[2]", "[0,8]") + ",\"mask\":" + Info("F32", "[2,3]", "[4,28]")
                     + ",\"weight\":" + Info("F32", "[2,3]", "[28,52]") + "}", new byte[52]),
@@ -279,6 +317,9 @@ public class SafeTensorsCorruptTests
             ["malformed JSON: trailing comma"] = new(Header("{\"__metadata__\":{\"format\":\"pt\"},}"), ["not valid JSON"], WithBias),
             ["malformed JSON: comment"] = new(Header("{/* c */}"), ["not valid JSON"], WithBias),
             ["malformed JSON: content after the object"] = new(Header("{} {}"), ["not valid JSON"], WithBias),
+            ["malformed JSON: a letter after the object"] = new(Header("{}x"), ["not valid JSON"], WithBias),
+            ["malformed JSON: a second closing brace"] = new(Header("{}}"), ["not valid JSON"], WithBias),
+            ["malformed JSON: a number after the object"] = new(Header("{} 1"), ["not valid JSON"], WithBias),
             ["malformed JSON: NUL padding"] = new(Bytes.File(8, [(byte)'{', (byte)'}', 0, 0, 0, 0, 0, 0], []), ["not valid JSON"], WithBias),
             ["header is an array"] = new(Header("[1,2]"), ["not a JSON object", "'['"], WithBias),
             ["header is a string"] = new(Header("\"weights\""), ["not a JSON object", "'\"'"], WithBias),
@@ -317,6 +358,36 @@ public class SafeTensorsCorruptTests
                 new RawSafeTensors().F32("bias", [2], GoodBias)
                     .Add("weight", "F16", [2, 3], Bytes.U16(0x3C00, 0x3C00, 0x3800, 0, 0x3C00, 0x3C00)).Build(),
                 ["'weight'[0, 2]", "0.5"],
+                WithBias),
+            ["F64 weight 1e-60 at an unconnected position"] = new(
+                new RawSafeTensors().F32("bias", [2], GoodBias).F32("mask", [2, 3], GoodMask)
+                    .Add("weight", "F64", [2, 3], Bytes.F64(1, 2, 1e-60, 0, 3, 4)).Build(),
+                ["'weight'[0, 2]", "1E-60", "not connected"],
+                WithBias),
+            ["F64 weight -1e-300 at an unconnected position, no mask"] = new(
+                new RawSafeTensors().F32("bias", [2], GoodBias)
+                    .Add("weight", "F64", [2, 3], Bytes.F64(1, 2, 0, -1e-300, 3, 4)).Build(),
+                ["'weight'[1, 0]", "-1E-300", "not connected"],
+                WithBias),
+            ["F64 mask value 1 + 1e-12"] = new(
+                new RawSafeTensors().F32("bias", [2], GoodBias).Add("mask", "F64", [2, 3], Bytes.F64(1, 1, 0, 0, 1 + 1e-12, 1))
+                    .F32("weight", [2, 3], GoodWeight).Build(),
+                ["'mask'[1, 1]", "1.000000000001", "only 0 and 1"],
+                WithBias),
+            ["F64 mask value 1e-60"] = new(
+                new RawSafeTensors().F32("bias", [2], GoodBias).Add("mask", "F64", [2, 3], Bytes.F64(1, 1, 1e-60, 0, 1, 1))
+                    .F32("weight", [2, 3], GoodWeight).Build(),
+                ["'mask'[0, 2]", "1E-60", "only 0 and 1"],
+                WithBias),
+            ["F64 weight too large for float32"] = new(
+                new RawSafeTensors().F32("bias", [2], GoodBias).F32("mask", [2, 3], GoodMask)
+                    .Add("weight", "F64", [2, 3], Bytes.F64(1, 2, 0, 0, 1e39, 4)).Build(),
+                ["'weight'[1, 1]", "1E+39", "too large for float32"],
+                WithBias),
+            ["F64 bias too large for float32"] = new(
+                new RawSafeTensors().Add("bias", "F64", [2], Bytes.F64(5, -3.5e38)).F32("mask", [2, 3], GoodMask)
+                    .F32("weight", [2, 3], GoodWeight).Build(),
+                ["'bias'[1]", "-3.5E+38", "too large for float32"],
                 WithBias),
             ["mask differs from the compiled mask"] = new(
                 new RawSafeTensors().F32("bias", [2], GoodBias).F32("mask", [2, 3], 1, 1, 0, 1, 0, 1)

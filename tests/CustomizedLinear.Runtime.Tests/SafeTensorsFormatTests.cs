@@ -98,17 +98,36 @@ public class SafeTensorsFormatTests
     [Fact]
     public void F64IsRoundedToNearestFloat32()
     {
-        // 0.1 → 0x3DCCCCCD; 1/3 → 0x3EAAAAAB; 1e-50 underflows to +0; 1e300 overflows to +infinity;
+        // 0.1 → 0x3DCCCCCD; 1/3 → 0x3EAAAAAB; 1e-50 (connected) underflows to +0; 3.4028235e38 is above
+        // float.MaxValue but closer to it than to the overflow threshold, so it rounds down to float.MaxValue;
         // 1 + 2^-24 is halfway between 1 and the next float and rounds to even (1).
         byte[] file = new RawSafeTensors()
-            .Add("weight", "F64", [2, 3], Bytes.F64(0.1, 1e-50, 0, -0.0, 1e300, 1.0 / 3))
+            .Add("weight", "F64", [2, 3], Bytes.F64(0.1, 1e-50, 0, -0.0, 3.4028235e38, 1.0 / 3))
             .Add("bias", "F64", [2], Bytes.F64(1 + Math.Pow(2, -24), -7.0000000001))
             .Add("mask", "F64", [2, 3], Bytes.F64(1, 1, 0, 0, 1, 1))
             .Build();
         var layer = Layer();
         SafeTensors.Load(new MemoryStream(file), ("", layer));
-        Assert.Equal([0x3DCCCCCDu, 0u, 0x7F800000u, 0x3EAAAAABu], StLayers.Bits(layer.Weights));
+        Assert.Equal([0x3DCCCCCDu, 0u, 0x7F7FFFFFu, 0x3EAAAAABu], StLayers.Bits(layer.Weights));
         Assert.Equal([1f, -7f], layer.Bias.ToArray());
+    }
+
+    [Fact]
+    public void F64InfinitiesAndNaNLoadAsTheyAre()
+    {
+        // Only finite values too large for float32 are rejected (they would silently become infinities).
+        byte[] file = new RawSafeTensors()
+            .Add("weight", "F64", [2, 3], Bytes.F64(double.PositiveInfinity, double.NegativeInfinity, 0, 0, double.NaN, -3.4028235e38))
+            .Add("bias", "F64", [2], Bytes.F64(double.NegativeInfinity, 1))
+            .Add("mask", "F64", [2, 3], Bytes.F64(1, 1, 0, -0.0, 1, 1))
+            .Build();
+        var layer = Layer();
+        SafeTensors.Load(new MemoryStream(file), ("", layer));
+        Assert.Equal(float.PositiveInfinity, layer.Weights[0]);
+        Assert.Equal(float.NegativeInfinity, layer.Weights[1]);
+        Assert.True(float.IsNaN(layer.Weights[2]));
+        Assert.Equal(-float.MaxValue, layer.Weights[3]);
+        Assert.Equal([float.NegativeInfinity, 1f], layer.Bias.ToArray());
     }
 
     [Fact]
@@ -278,6 +297,27 @@ public class SafeTensorsFormatTests
         var before = StLayers.Snapshot(layer);
         Assert.Throws<ArgumentException>(() => SafeTensors.Load(new MemoryStream(), ("", layer), ("", Layer(seed: 2))));
         StLayers.AssertUnchanged(before, layer, "duplicate prefixes at Load");
+    }
+
+    [Fact]
+    public void TheSameLayerInstanceTwiceIsAnArgumentException()
+    {
+        var layer = Layer(seed: 41);
+        var stream = new MemoryStream();
+        var save = Assert.Throws<ArgumentException>(() => SafeTensors.Save(stream, ("enc.", layer), ("dec.", layer)));
+        Assert.Equal("layers", save.ParamName);
+        Assert.Contains("layers[0] (prefix \"enc.\")", save.Message);
+        Assert.Contains("layers[1] (prefix \"dec.\")", save.Message);
+        Assert.Contains("same layer instance", save.Message);
+        Assert.Equal(0, stream.Length);
+
+        SafeTensors.Save(stream, ("enc.", Layer(seed: 42)), ("dec.", Layer(seed: 43)));
+        var before = StLayers.Snapshot(layer);
+        var load = Assert.Throws<ArgumentException>(() => SafeTensors.Load(new MemoryStream(stream.ToArray()), ("enc.", layer), ("dec.", layer)));
+        Assert.Equal("layers", load.ParamName);
+        Assert.Contains("layers[0] (prefix \"enc.\")", load.Message);
+        Assert.Contains("layers[1] (prefix \"dec.\")", load.Message);
+        StLayers.AssertUnchanged(before, layer, "the layer given twice to Load");
     }
 
     [Fact]

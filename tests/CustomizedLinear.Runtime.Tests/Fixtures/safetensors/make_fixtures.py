@@ -2,9 +2,11 @@
 """Writes the safetensors fixtures of the runtime tests, independently of the C# code.
 
 Only the Python standard library (struct, json) is used: no torch, no safetensors package. Each file is
-what a PyTorch user would get from `safetensors.torch.save_file(module.state_dict(), path)` for the
-original CustomizedLinear module (state_dict keys `weight` [out, in], `bias` [out], `mask` [out, in] of
-1.0/0.0) or for a plain nn.Linear (no `mask`).
+laid out as `safetensors.torch.save_file(module.state_dict(), path)` lays out the state_dict of the
+original CustomizedLinear module (keys `weight` [out, in], `bias` [out], `mask` [out, in] of 1.0/0.0) or
+of a plain nn.Linear (no `mask`). Most files also carry `__metadata__` {"format": "pt"}, as transformers'
+`save_pretrained` writes it (save_file itself writes metadata only when given `metadata=`), one has none
+and one has more.
 
 Besides the *.safetensors files it writes expected.json: for every file, the layers it holds (prefix,
 sizes, mask, bias flag) and the float32 values a correct reader must produce, written as decimal numbers
