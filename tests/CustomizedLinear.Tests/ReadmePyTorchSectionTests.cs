@@ -298,7 +298,8 @@ public sealed class ReadmePyTorchSectionTests
     }
 
     /// <summary>
-    /// What <c>safetensors.torch.save_file</c> writes for these tensors (all of one dtype): the 8-byte little-endian
+    /// What <c>safetensors.torch.save_file(..., metadata={"format": "pt"})</c> writes for these tensors (all of one
+    /// dtype; without <c>metadata</c> there is no <c>__metadata__</c>, which loads the same): the 8-byte little-endian
     /// header length, the compact JSON header with <c>__metadata__</c> <c>{"format":"pt"}</c> first and the tensors in
     /// name order (the reference sorts by dtype, then name), padded with spaces to a multiple of 8 bytes, then the
     /// little-endian data in the same order.
