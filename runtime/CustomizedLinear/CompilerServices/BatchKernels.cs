@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using CustomizedLinear.CompilerServices.Simd;
 
 namespace CustomizedLinear.CompilerServices;
@@ -301,6 +302,16 @@ internal static class BatchKernels<TVector>
         Span<TVector> laneSums = laneVectors;
 
         // A vector's worth of connections at a time, so that their lane sums reduce in one tree.
+        if (c == 16 && Avx512F.IsSupported)
+        {
+            Vector512<float> e0 = Unsafe.As<TVector, Vector512<float>>(ref d0), e1 = Unsafe.As<TVector, Vector512<float>>(ref d1);
+            Vector512<float> e2 = Unsafe.As<TVector, Vector512<float>>(ref d2), e3 = Unsafe.As<TVector, Vector512<float>>(ref d3);
+            for (; k + 16 <= end; k += 16)
+            {
+                WeightGrad512.Add16(x, inputs + k, gw + k, e0, e1, e2, e3);
+            }
+        }
+
         for (; k + c <= end; k += c)
         {
             for (int j = 0; j < c; j++)
@@ -325,6 +336,16 @@ internal static class BatchKernels<TVector>
         TVector d0 = TVector.Load(dyRow), d1 = TVector.Load(dyRow + c), d2 = TVector.Load(dyRow + (2 * c)), d3 = TVector.Load(dyRow + (3 * c));
         Unsafe.SkipInit(out LaneVectors<TVector> laneVectors);
         Span<TVector> laneSums = laneVectors;
+
+        if (c == 16 && Avx512F.IsSupported)
+        {
+            Vector512<float> e0 = Unsafe.As<TVector, Vector512<float>>(ref d0), e1 = Unsafe.As<TVector, Vector512<float>>(ref d1);
+            Vector512<float> e2 = Unsafe.As<TVector, Vector512<float>>(ref d2), e3 = Unsafe.As<TVector, Vector512<float>>(ref d3);
+            for (; k + 16 <= end; k += 16)
+            {
+                WeightGrad512.Add16(x, dx, inputs + k, w + k, gw + k, e0, e1, e2, e3);
+            }
+        }
 
         for (; k + c <= end; k += c)
         {
