@@ -23,7 +23,7 @@ internal static class BatchKernels<TVector>
     public static int Group => Tiles * TVector.Count;
 
     public static unsafe void Forward(
-        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ConnectionBlocks blocks, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> connectionInputs, ConnectionBlocks blocks, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
     {
         int group = Group;
@@ -182,14 +182,8 @@ internal static class BatchKernels<TVector>
                             biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
                         }
 
-                        if (withInputGrad)
-                        {
-                            BackwardRange(x, dx, inputs, w, gw, blockStarts[o], blockStarts[outputSize + o], at);
-                        }
-                        else
-                        {
-                            WeightGradRange(x, inputs, gw, blockStarts[o], blockStarts[outputSize + o], at);
-                        }
+                        // dx is null without an input gradient (fixed on an empty span).
+                        BackwardRange(x, dx, inputs, w, gw, blockStarts[o], blockStarts[outputSize + o], at);
                     }
                 }
 
@@ -290,33 +284,49 @@ internal static class BatchKernels<TVector>
 
     /// <summary>
     /// The weight gradient of connections <paramref name="k"/> .. <paramref name="end"/> of one output over the
-    /// group, <paramref name="dyRow"/> being that output's transposed gradient. A method of its own, so that
+    /// group, <paramref name="dyRow"/> being that output's transposed gradient, and, unless <paramref name="dx"/>
+    /// is null, each connection's <c>w · dy</c> added into its input's gradient row. A method of its own, so that
     /// the four gradient vectors stay in registers instead of being spilled around the caller's loops.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void WeightGradRange(float* x, int* inputs, float* gw, int k, int end, float* dyRow)
+    private static unsafe void BackwardRange(float* x, float* dx, int* inputs, float* w, float* gw, int k, int end, float* dyRow)
     {
-        int c = TVector.Count, group = Group;
+        // Each path a method of its own: in one method the inlining budget ran out, and the vector helpers
+        // became calls (backward 2.5× slower).
+        if (TVector.Count == 16 && Avx512F.IsSupported && end - k >= 16)
+        {
+            k = BackwardChunks512(x, dx, inputs, w, gw, k, end, dyRow);
+        }
+
+        BackwardRest(x, dx, inputs, w, gw, k, end, dyRow);
+    }
+
+    /// <summary>Whole chunks of 16 connections with AVX-512 (<see cref="WeightGrad512"/>); returns where the chunks end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe int BackwardChunks512(float* x, float* dx, int* inputs, float* w, float* gw, int k, int end, float* dyRow)
+    {
+        Vector512<float> d0 = Vector512.Load(dyRow), d1 = Vector512.Load(dyRow + 16), d2 = Vector512.Load(dyRow + 32), d3 = Vector512.Load(dyRow + 48);
+        for (; k + 16 <= end; k += 16)
+        {
+            WeightGrad512.Add16(x, dx, inputs + k, w + k, gw + k, d0, d1, d2, d3);
+        }
+
+        return k;
+    }
+
+    /// <summary>The connections <see cref="BackwardChunks512"/> does not take: a vector's worth at a time through the generic tree, then one by one.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void BackwardRest(float* x, float* dx, int* inputs, float* w, float* gw, int k, int end, float* dyRow)
+    {
+        int c = TVector.Count;
         TVector d0 = TVector.Load(dyRow), d1 = TVector.Load(dyRow + c), d2 = TVector.Load(dyRow + (2 * c)), d3 = TVector.Load(dyRow + (3 * c));
         Unsafe.SkipInit(out LaneVectors<TVector> laneVectors);
         Span<TVector> laneSums = laneVectors;
-
-        // A vector's worth of connections at a time, so that their lane sums reduce in one tree.
-        if (c == 16 && Avx512F.IsSupported)
-        {
-            Vector512<float> e0 = Unsafe.As<TVector, Vector512<float>>(ref d0), e1 = Unsafe.As<TVector, Vector512<float>>(ref d1);
-            Vector512<float> e2 = Unsafe.As<TVector, Vector512<float>>(ref d2), e3 = Unsafe.As<TVector, Vector512<float>>(ref d3);
-            for (; k + 16 <= end; k += 16)
-            {
-                WeightGrad512.Add16(x, inputs + k, gw + k, e0, e1, e2, e3);
-            }
-        }
-
         for (; k + c <= end; k += c)
         {
             for (int j = 0; j < c; j++)
             {
-                laneSums[j] = Dot(x + (inputs[k + j] * (nint)group), d0, d1, d2, d3, c);
+                laneSums[j] = Connection(x, dx, inputs, w, k + j, d0, d1, d2, d3);
             }
 
             TVector.AddLaneSums(laneSums, gw + k);
@@ -324,47 +334,22 @@ internal static class BatchKernels<TVector>
 
         for (; k < end; k++)
         {
-            gw[k] += TVector.Sum(Dot(x + (inputs[k] * (nint)group), d0, d1, d2, d3, c));
+            gw[k] += TVector.Sum(Connection(x, dx, inputs, w, k, d0, d1, d2, d3));
         }
     }
 
-    /// <summary><see cref="WeightGradRange"/>, and each connection's <c>w · dy</c> added into its input's gradient row.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void BackwardRange(float* x, float* dx, int* inputs, float* w, float* gw, int k, int end, float* dyRow)
+    /// <summary>Connection <paramref name="k"/>: its input gradient (unless <paramref name="dx"/> is null) and its weight gradient's lane sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe TVector Connection(float* x, float* dx, int* inputs, float* w, int k, TVector d0, TVector d1, TVector d2, TVector d3)
     {
-        int c = TVector.Count, group = Group;
-        TVector d0 = TVector.Load(dyRow), d1 = TVector.Load(dyRow + c), d2 = TVector.Load(dyRow + (2 * c)), d3 = TVector.Load(dyRow + (3 * c));
-        Unsafe.SkipInit(out LaneVectors<TVector> laneVectors);
-        Span<TVector> laneSums = laneVectors;
-
-        if (c == 16 && Avx512F.IsSupported)
+        int c = TVector.Count;
+        nint row = inputs[k] * (nint)Group;
+        if (dx != null)
         {
-            Vector512<float> e0 = Unsafe.As<TVector, Vector512<float>>(ref d0), e1 = Unsafe.As<TVector, Vector512<float>>(ref d1);
-            Vector512<float> e2 = Unsafe.As<TVector, Vector512<float>>(ref d2), e3 = Unsafe.As<TVector, Vector512<float>>(ref d3);
-            for (; k + 16 <= end; k += 16)
-            {
-                WeightGrad512.Add16(x, dx, inputs + k, w + k, gw + k, e0, e1, e2, e3);
-            }
-        }
-
-        for (; k + c <= end; k += c)
-        {
-            for (int j = 0; j < c; j++)
-            {
-                nint row = inputs[k + j] * (nint)group;
-                AddScaled(dx + row, w[k + j], d0, d1, d2, d3, c);
-                laneSums[j] = Dot(x + row, d0, d1, d2, d3, c);
-            }
-
-            TVector.AddLaneSums(laneSums, gw + k);
-        }
-
-        for (; k < end; k++)
-        {
-            nint row = inputs[k] * (nint)group;
             AddScaled(dx + row, w[k], d0, d1, d2, d3, c);
-            gw[k] += TVector.Sum(Dot(x + row, d0, d1, d2, d3, c));
         }
+
+        return Dot(x + row, d0, d1, d2, d3, c);
     }
 
     /// <summary>The group's <c>dy · x</c> of one connection, as lane sums; two chains, to halve the latency.</summary>

@@ -41,15 +41,15 @@ public static class SparseKernels
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BatchKernels<V512>.Forward(outputStarts, connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group), weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V512>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group), weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            BatchKernels<V256>.Forward(outputStarts, connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group), weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V256>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group), weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            BatchKernels<V128>.Forward(outputStarts, connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group), weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V128>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group), weights, bias, input, output, inputSize, outputSize);
         }
         else
         {

@@ -96,29 +96,40 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
             return;
         }
 
-        // 16 → 8: 128-bit quarters 0+2 and 1+3; each result holds eight partial sums of two vectors.
-        Vector512<float> u0 = Halve(sums[0]._value, sums[1]._value), u1 = Halve(sums[2]._value, sums[3]._value);
-        Vector512<float> u2 = Halve(sums[4]._value, sums[5]._value), u3 = Halve(sums[6]._value, sums[7]._value);
-        Vector512<float> u4 = Halve(sums[8]._value, sums[9]._value), u5 = Halve(sums[10]._value, sums[11]._value);
-        Vector512<float> u6 = Halve(sums[12]._value, sums[13]._value), u7 = Halve(sums[14]._value, sums[15]._value);
+        // 16 → 8 → 4 → 2 → 1; see the helpers for what each step leaves where.
+        Vector512<float> v0 = Quarters(Halve(sums[0]._value, sums[1]._value), Halve(sums[2]._value, sums[3]._value));
+        Vector512<float> v1 = Quarters(Halve(sums[4]._value, sums[5]._value), Halve(sums[6]._value, sums[7]._value));
+        Vector512<float> v2 = Quarters(Halve(sums[8]._value, sums[9]._value), Halve(sums[10]._value, sums[11]._value));
+        Vector512<float> v3 = Quarters(Halve(sums[12]._value, sums[13]._value), Halve(sums[14]._value, sums[15]._value));
+        AddSingles(Pairs(v0, v1), Pairs(v2, v3), destination);
+    }
 
-        // 8 → 4: quarter q of v holds four partial sums of vector 4·(index of v) + q.
-        Vector512<float> v0 = Avx512F.Shuffle4x128(u0, u1, 0x88) + Avx512F.Shuffle4x128(u0, u1, 0xDD);
-        Vector512<float> v1 = Avx512F.Shuffle4x128(u2, u3, 0x88) + Avx512F.Shuffle4x128(u2, u3, 0xDD);
-        Vector512<float> v2 = Avx512F.Shuffle4x128(u4, u5, 0x88) + Avx512F.Shuffle4x128(u4, u5, 0xDD);
-        Vector512<float> v3 = Avx512F.Shuffle4x128(u6, u7, 0x88) + Avx512F.Shuffle4x128(u6, u7, 0xDD);
+    /// <summary>Two vectors' 128-bit quarters 0+2 and 1+3: the result holds eight partial sums of each, <paramref name="a"/>'s first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Halve(Vector512<float> a, Vector512<float> b) =>
+        Avx512F.Shuffle4x128(a, b, 0x44) + Avx512F.Shuffle4x128(a, b, 0xEE);
 
-        // 4 → 2 → 1 inside each quarter; lane 4q + t ends up with the sum of vector 4t + q.
-        Vector512<float> w0 = Avx512F.Shuffle(v0, v1, 0x44) + Avx512F.Shuffle(v0, v1, 0xEE);
-        Vector512<float> w1 = Avx512F.Shuffle(v2, v3, 0x44) + Avx512F.Shuffle(v2, v3, 0xEE);
+    /// <summary>Two <see cref="Halve"/> results (vectors 4q .. 4q + 3) → quarter <c>j</c> holds four partial sums of vector <c>4q + j</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Quarters(Vector512<float> u0, Vector512<float> u1) =>
+        Avx512F.Shuffle4x128(u0, u1, 0x88) + Avx512F.Shuffle4x128(u0, u1, 0xDD);
+
+    /// <summary>Two <see cref="Quarters"/> results → two partial sums per vector inside each quarter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Pairs(Vector512<float> v0, Vector512<float> v1) =>
+        Avx512F.Shuffle(v0, v1, 0x44) + Avx512F.Shuffle(v0, v1, 0xEE);
+
+    /// <summary>
+    /// Two <see cref="Pairs"/> results (all sixteen vectors) → one sum per vector, added into
+    /// <paramref name="destination"/>[0..16). Before the final permute lane <c>4q + t</c> holds vector <c>4t + q</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void AddSingles(Vector512<float> w0, Vector512<float> w1, float* destination)
+    {
         Vector512<float> r = Avx512F.Shuffle(w0, w1, 0x88) + Avx512F.Shuffle(w0, w1, 0xDD);
         r = Vector512.Shuffle(r, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
         Vector512.Store(Vector512.Load(destination) + r, destination);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Halve(Vector512<float> a, Vector512<float> b) =>
-        Avx512F.Shuffle4x128(a, b, 0x44) + Avx512F.Shuffle4x128(a, b, 0xEE);
 }
 
 internal readonly struct V256(Vector256<float> value) : IVector<V256>
