@@ -19,11 +19,17 @@ internal static class BatchKernels<TVector>
 {
     private const int Tiles = 4;
 
+    /// <summary>
+    /// How many outputs ahead <see cref="PrefetchRange"/> looks: 2, 4 and 8 measured alike; without it the forward
+    /// pass on 1024 × 1024 @0.1 was 10% slower and the backward 2–7%.
+    /// </summary>
+    private const int PrefetchOutputs = 4;
+
     /// <summary>Samples per group.</summary>
     public static int Group => Tiles * TVector.Count;
 
     public static unsafe void Forward(
-        ReadOnlySpan<int> connectionInputs, ConnectionBlocks blocks, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> connectionInputs, InputBlocks blocks, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
     {
         int group = Group;
@@ -99,6 +105,7 @@ internal static class BatchKernels<TVector>
                         TVector e0 = TVector.Zero, e1 = TVector.Zero, e2 = TVector.Zero, e3 = TVector.Zero;
                         int k = blockStarts[o];
                         int end = blockStarts[outputSize + o];
+                        PrefetchRange(blockStarts, o, outputSize, w, inputs, null);
                         for (; k + 1 < end; k += 2)
                         {
                             TVector wk = TVector.Broadcast(w[k]);
@@ -143,7 +150,7 @@ internal static class BatchKernels<TVector>
     /// and its input-gradient row from L1, where the block keeps them.
     /// </summary>
     public static unsafe void Backward(
-        ConnectionBlocks blocks, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights,
+        InputBlocks blocks, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad,
         int inputSize, int outputSize)
     {
@@ -182,6 +189,8 @@ internal static class BatchKernels<TVector>
                             biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
                         }
 
+                        PrefetchRange(blockStarts, o, outputSize, w, inputs, gw);
+
                         // dx is null without an input gradient (fixed on an empty span).
                         BackwardRange(x, dx, inputs, w, gw, blockStarts[o], blockStarts[outputSize + o], at);
                     }
@@ -191,6 +200,26 @@ internal static class BatchKernels<TVector>
                 {
                     TransposeBack(dxT, inputSize, samples, inputGrad.Slice(first * inputSize, samples * inputSize));
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Within a block the outputs' ranges lie a whole row of the table apart, a stride the hardware prefetchers
+    /// do not follow: this fetches the weights, indices and (when given) weight gradients of the range a few
+    /// outputs on. Prefetches cannot fault, and x86 is the only place they were measured.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRange(int* blockStarts, int o, int outputSize, float* w, int* inputs, float* gw)
+    {
+        if (Sse.IsSupported && o + PrefetchOutputs < outputSize)
+        {
+            int next = blockStarts[o + PrefetchOutputs];
+            Sse.Prefetch0(w + next);
+            Sse.Prefetch0(inputs + next);
+            if (gw != null)
+            {
+                Sse.Prefetch0(gw + next);
             }
         }
     }

@@ -41,15 +41,15 @@ public static class SparseKernels
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BatchKernels<V512>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group), weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V512>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group).Forward, weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            BatchKernels<V256>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group), weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V256>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group).Forward, weights, bias, input, output, inputSize, outputSize);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            BatchKernels<V128>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group), weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V128>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group).Forward, weights, bias, input, output, inputSize, outputSize);
         }
         else
         {
@@ -69,15 +69,15 @@ public static class SparseKernels
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BatchKernels<V512>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group), connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+            BatchKernels<V512>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group).Backward, connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            BatchKernels<V256>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group), connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+            BatchKernels<V256>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group).Backward, connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            BatchKernels<V128>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group), connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+            BatchKernels<V128>.Backward(ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group).Backward, connectionInputs, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
         }
         else
         {
