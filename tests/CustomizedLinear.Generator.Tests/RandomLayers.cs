@@ -141,6 +141,31 @@ internal static class RandomLayers
             cases.Add(Make(index, name, mask, index % 2 == 0, shape.OutputsByInputs, index));
         }
 
+        // Masks whose neighbouring outputs share runs of consecutive inputs, for the forward pass's register-blocked
+        // runs: a band that moves two inputs per output (runs start at a different place in each output, and cross
+        // input blocks), and groups of five outputs over one input range with random connections before and after it
+        // (70 outputs: the last group of four is partial).
+        var band = new bool[300, 130];
+        for (int o = 0; o < 130; o++)
+        {
+            for (int i = Math.Max(0, (2 * o) - 20); i <= Math.Min(299, (2 * o) + 20); i++)
+            {
+                band[i, o] = true;
+            }
+        }
+
+        cases.Add(Make(cases.Count, "Band", band, bias: true, outputsByInputs: false, style: cases.Count));
+        var grouped = new bool[260, 70];
+        for (int o = 0; o < 70; o++)
+        {
+            int from = (o / 5) * 17;
+            for (int i = 0; i < 260; i++)
+            {
+                grouped[i, o] = (i >= from && i < from + 40) || random.NextDouble() < 0.08;
+            }
+        }
+
+        cases.Add(Make(cases.Count, "Grouped", grouped, bias: false, outputsByInputs: false, style: cases.Count));
         return cases;
     }
 

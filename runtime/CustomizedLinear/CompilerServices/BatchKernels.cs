@@ -11,7 +11,9 @@ namespace CustomizedLinear.CompilerServices;
 /// Batch kernels vectorised across samples. A group of <c>4 × lanes</c> samples (64 with 512-bit vectors)
 /// is transposed once into scratch, so that input <c>i</c> of the whole group is four contiguous vectors;
 /// then each connection is one broadcast of its weight and four multiply-adds (fused where the CPU has FMA) into accumulators that
-/// stay in registers for a whole output. A last, partial group is padded with zeros.
+/// stay in registers for a whole output. Where the outputs of a group of four (two on 16-register machines) share a
+/// run of consecutive inputs, the forward pass does the run for all of them at once, each loaded input vector
+/// feeding four multiply-adds. A last, partial group of samples is padded with zeros.
 /// </summary>
 [SkipLocalsInit] // the lane-sum buffers are written before they are read; zeroing them cost more than the work of a short range
 internal static class BatchKernels<TVector>
@@ -37,18 +39,17 @@ internal static class BatchKernels<TVector>
         Span<float> scratch = Scratch.Get((inputSize + outputSize) * group);
         Span<float> xT = scratch[..(inputSize * group)];
         Span<float> yT = scratch.Slice(inputSize * group, outputSize * group);
-        int c = TVector.Count;
+        int rows = blocks.RowsPerRun;
+        int runEntries = blocks.RunEntriesPerBlock;
+        bool hasBias = !bias.IsEmpty;
 
         // Raw pointers in the inner loop: with refs and offsets the JIT kept base pointers on the stack.
         // Every index was checked when the layer's tables were built (ConnectionBlocks, SpanShapes).
-        // An all-ones mask is a dense layer: its packed weights are W [out, in] row by row.
-        bool dense = (long)inputSize * outputSize == connectionInputs.Length;
-        bool hasBias = !bias.IsEmpty;
-
         fixed (float* w = weights)
         fixed (float* b = bias)
         fixed (int* inputs = connectionInputs)
         fixed (int* starts = blocks.Starts)
+        fixed (int* runs = blocks.Runs)
         fixed (float* x = xT)
         fixed (float* y = yT)
         {
@@ -62,86 +63,155 @@ internal static class BatchKernels<TVector>
                 for (int block = 0; block < blocks.BlockCount; block++)
                 {
                     int* blockStarts = starts + ((nint)block * outputSize);
-                    int o = 0;
-                    if (dense)
+                    float* biases = block == 0 && hasBias ? b : null;
+                    if (runs == null)
                     {
-                        int inputStart = block * blocks.BlockSize;
-                        int inputEnd = Math.Min(inputSize, inputStart + blocks.BlockSize);
-                        // Four outputs need 21 vector registers: AVX-512 has 32; 16-register machines take two.
-                        if (c == 16)
-                        {
-                            for (; o + 4 <= outputSize; o += 4)
-                            {
-                                DenseOutputs(x + ((nint)inputStart * group), w + ((nint)o * inputSize) + inputStart, inputSize, inputEnd - inputStart, y + ((nint)o * group), block == 0 ? b + o : null, block == 0, hasBias);
-                            }
-                        }
-                        else
-                        {
-                            for (; o + 2 <= outputSize; o += 2)
-                            {
-                                DenseOutputPair(x + ((nint)inputStart * group), w + ((nint)o * inputSize) + inputStart, inputSize, inputEnd - inputStart, y + ((nint)o * group), block == 0 ? b + o : null, block == 0, hasBias);
-                            }
-                        }
+                        BlockOutputs(x, inputs, w, blockStarts, outputSize, y, block > 0, biases);
                     }
-
-                    for (; o < outputSize; o++)
+                    else
                     {
-                        float* to = y + ((nint)o * group);
-                        TVector a0, a1, a2, a3;
-                        if (block == 0)
-                        {
-                            a0 = a1 = a2 = a3 = bias.IsEmpty ? TVector.Zero : TVector.Broadcast(bias[o]);
-                        }
-                        else
-                        {
-                            a0 = TVector.Load(to);
-                            a1 = TVector.Load(to + c);
-                            a2 = TVector.Load(to + (2 * c));
-                            a3 = TVector.Load(to + (3 * c));
-                        }
-
-                        // Two sets of accumulators, even and odd connections: four chains alone would wait on
-                        // the multiply-add latency.
-                        TVector e0 = TVector.Zero, e1 = TVector.Zero, e2 = TVector.Zero, e3 = TVector.Zero;
-                        int k = blockStarts[o];
-                        int end = blockStarts[outputSize + o];
-                        PrefetchRange(blockStarts, o, outputSize, w, inputs, null);
-                        for (; k + 1 < end; k += 2)
-                        {
-                            TVector wk = TVector.Broadcast(w[k]);
-                            TVector wl = TVector.Broadcast(w[k + 1]);
-                            float* p = x + ((nint)inputs[k] * group);
-                            float* q = x + ((nint)inputs[k + 1] * group);
-                            a0 = TVector.MultiplyAdd(TVector.Load(p), wk, a0);
-                            a1 = TVector.MultiplyAdd(TVector.Load(p + c), wk, a1);
-                            a2 = TVector.MultiplyAdd(TVector.Load(p + (2 * c)), wk, a2);
-                            a3 = TVector.MultiplyAdd(TVector.Load(p + (3 * c)), wk, a3);
-                            e0 = TVector.MultiplyAdd(TVector.Load(q), wl, e0);
-                            e1 = TVector.MultiplyAdd(TVector.Load(q + c), wl, e1);
-                            e2 = TVector.MultiplyAdd(TVector.Load(q + (2 * c)), wl, e2);
-                            e3 = TVector.MultiplyAdd(TVector.Load(q + (3 * c)), wl, e3);
-                        }
-
-                        if (k < end)
-                        {
-                            TVector wk = TVector.Broadcast(w[k]);
-                            float* p = x + ((nint)inputs[k] * group);
-                            a0 = TVector.MultiplyAdd(TVector.Load(p), wk, a0);
-                            a1 = TVector.MultiplyAdd(TVector.Load(p + c), wk, a1);
-                            a2 = TVector.MultiplyAdd(TVector.Load(p + (2 * c)), wk, a2);
-                            a3 = TVector.MultiplyAdd(TVector.Load(p + (3 * c)), wk, a3);
-                        }
-
-                        TVector.Store(TVector.Add(a0, e0), to);
-                        TVector.Store(TVector.Add(a1, e1), to + c);
-                        TVector.Store(TVector.Add(a2, e2), to + (2 * c));
-                        TVector.Store(TVector.Add(a3, e3), to + (3 * c));
+                        BlockOutputsWithRuns(x, inputs, w, blockStarts, runs + ((nint)block * runEntries), outputSize, rows, y, block > 0, biases);
                     }
                 }
 
                 TransposeBack(yT, outputSize, samples, output.Slice(first * outputSize, samples * outputSize));
             }
         }
+    }
+
+    /// <summary>
+    /// One block of inputs for every output, one output at a time: yT rows start from
+    /// <paramref name="biases"/> (null: zero) unless <paramref name="accumulate"/>. A method per block, so that
+    /// the JIT keeps the loop's pointers in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void BlockOutputs(float* x, int* inputs, float* w, int* blockStarts, int outputSize, float* y, bool accumulate, float* biases)
+    {
+        for (int o = 0; o < outputSize; o++)
+        {
+            PrefetchRange(blockStarts, o, outputSize, w, inputs, null);
+            OutputRange(x, inputs, w, blockStarts[o], blockStarts[outputSize + o], y + ((nint)o * Group), accumulate, biases == null ? 0f : biases[o]);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="BlockOutputs"/> for a layer with shared runs (<see cref="InputBlocks.Runs"/>): each group of
+    /// <paramref name="rows"/> outputs that has one takes a register-blocked pass over it, the rest of its
+    /// connections one output at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void BlockOutputsWithRuns(float* x, int* inputs, float* w, int* blockStarts, int* runs, int outputSize, int rows, float* y, bool accumulate, float* biases)
+    {
+        int group = Group;
+        for (int o0 = 0; o0 < outputSize; o0 += rows)
+        {
+            int count = Math.Min(rows, outputSize - o0);
+            int* run = count < rows ? null : runs + ((o0 / rows) * (rows + 1));
+            if (run == null || run[0] == 0)
+            {
+                for (int o = o0; o < o0 + count; o++)
+                {
+                    OutputRange(x, inputs, w, blockStarts[o], blockStarts[outputSize + o], y + ((nint)o * group), accumulate, biases == null ? 0f : biases[o]);
+                }
+
+                continue;
+            }
+
+            float* xs = x + ((nint)inputs[blockStarts[o0] + run[1]] * group);
+            if (rows == 4)
+            {
+                RunOfFour(xs, w + blockStarts[o0] + run[1], w + blockStarts[o0 + 1] + run[2], w + blockStarts[o0 + 2] + run[3], w + blockStarts[o0 + 3] + run[4], run[0], y + ((nint)o0 * group), biases == null ? null : biases + o0, !accumulate);
+            }
+            else
+            {
+                RunOfTwo(xs, w + blockStarts[o0] + run[1], w + blockStarts[o0 + 1] + run[2], run[0], y + ((nint)o0 * group), biases == null ? null : biases + o0, !accumulate);
+            }
+
+            AroundRun(x, inputs, w, blockStarts, outputSize, o0, rows, run, y);
+        }
+    }
+
+    /// <summary>
+    /// The connections of a group's outputs before and after their shared run, added to what the run stored.
+    /// A method of its own, so that the one-output loop of layers without runs stays as it was (inlined once).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void AroundRun(float* x, int* inputs, float* w, int* blockStarts, int outputSize, int o0, int rows, int* run, float* y)
+    {
+        for (int j = 0; j < rows; j++)
+        {
+            int o = o0 + j;
+            int k = blockStarts[o];
+            int before = k + run[1 + j];
+            int after = before + run[0];
+            int end = blockStarts[outputSize + o];
+            float* to = y + ((nint)o * Group);
+            if (k < before)
+            {
+                OutputRange(x, inputs, w, k, before, to, true, 0f);
+            }
+
+            if (after < end)
+            {
+                OutputRange(x, inputs, w, after, end, to, true, 0f);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Connections <paramref name="k"/> .. <paramref name="end"/> of one output over the group into its row
+    /// <paramref name="to"/> of yT, starting from that row (<paramref name="accumulate"/>) or from <paramref name="initial"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void OutputRange(float* x, int* inputs, float* w, int k, int end, float* to, bool accumulate, float initial)
+    {
+        int c = TVector.Count, group = Group;
+        TVector a0, a1, a2, a3;
+        if (accumulate)
+        {
+            a0 = TVector.Load(to);
+            a1 = TVector.Load(to + c);
+            a2 = TVector.Load(to + (2 * c));
+            a3 = TVector.Load(to + (3 * c));
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = TVector.Broadcast(initial);
+        }
+
+        // Two sets of accumulators, even and odd connections: four chains alone would wait on
+        // the multiply-add latency.
+        TVector e0 = TVector.Zero, e1 = TVector.Zero, e2 = TVector.Zero, e3 = TVector.Zero;
+        for (; k + 1 < end; k += 2)
+        {
+            TVector wk = TVector.Broadcast(w[k]);
+            TVector wl = TVector.Broadcast(w[k + 1]);
+            float* p = x + ((nint)inputs[k] * group);
+            float* q = x + ((nint)inputs[k + 1] * group);
+            a0 = TVector.MultiplyAdd(TVector.Load(p), wk, a0);
+            a1 = TVector.MultiplyAdd(TVector.Load(p + c), wk, a1);
+            a2 = TVector.MultiplyAdd(TVector.Load(p + (2 * c)), wk, a2);
+            a3 = TVector.MultiplyAdd(TVector.Load(p + (3 * c)), wk, a3);
+            e0 = TVector.MultiplyAdd(TVector.Load(q), wl, e0);
+            e1 = TVector.MultiplyAdd(TVector.Load(q + c), wl, e1);
+            e2 = TVector.MultiplyAdd(TVector.Load(q + (2 * c)), wl, e2);
+            e3 = TVector.MultiplyAdd(TVector.Load(q + (3 * c)), wl, e3);
+        }
+
+        if (k < end)
+        {
+            TVector wk = TVector.Broadcast(w[k]);
+            float* p = x + ((nint)inputs[k] * group);
+            a0 = TVector.MultiplyAdd(TVector.Load(p), wk, a0);
+            a1 = TVector.MultiplyAdd(TVector.Load(p + c), wk, a1);
+            a2 = TVector.MultiplyAdd(TVector.Load(p + (2 * c)), wk, a2);
+            a3 = TVector.MultiplyAdd(TVector.Load(p + (3 * c)), wk, a3);
+        }
+
+        TVector.Store(TVector.Add(a0, e0), to);
+        TVector.Store(TVector.Add(a1, e1), to + c);
+        TVector.Store(TVector.Add(a2, e2), to + (2 * c));
+        TVector.Store(TVector.Add(a3, e3), to + (3 * c));
     }
 
     /// <summary>
@@ -225,13 +295,15 @@ internal static class BatchKernels<TVector>
     }
 
     /// <summary>
-    /// Four outputs of a dense layer over one block of inputs: sixteen accumulators in registers, so that each
-    /// loaded input vector feeds four multiply-adds instead of one (the sparse loop's limit is its loads).
-    /// <paramref name="w"/> is the first output's weight row at the block's first input; rows are
-    /// <paramref name="inputSize"/> apart.
+    /// Four outputs over a run of <paramref name="inputs"/> consecutive inputs that all four are connected to,
+    /// starting at transposed input <paramref name="x"/>: sixteen accumulators in registers, so that each loaded
+    /// input vector feeds four multiply-adds instead of one (the one-output loop's limit is its loads).
+    /// <paramref name="w"/>, <paramref name="w1"/>, <paramref name="w2"/>, <paramref name="w3"/> are the four
+    /// outputs' weights of the run (contiguous: inputs ascend within an output); <paramref name="y"/> their rows
+    /// of yT, added to unless <paramref name="first"/>, where they start from <paramref name="bias"/> (null: zero).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void DenseOutputs(float* x, float* w, int inputSize, int inputs, float* y, float* bias, bool first, bool hasBias)
+    private static unsafe void RunOfFour(float* x, float* w, float* w1, float* w2, float* w3, int inputs, float* y, float* bias, bool first)
     {
         int c = TVector.Count, group = Group;
         TVector a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3;
@@ -242,7 +314,7 @@ internal static class BatchKernels<TVector>
             e0 = TVector.Load(y + (2 * group)); e1 = TVector.Load(y + (2 * group) + c); e2 = TVector.Load(y + (2 * group) + (2 * c)); e3 = TVector.Load(y + (2 * group) + (3 * c));
             f0 = TVector.Load(y + (3 * group)); f1 = TVector.Load(y + (3 * group) + c); f2 = TVector.Load(y + (3 * group) + (2 * c)); f3 = TVector.Load(y + (3 * group) + (3 * c));
         }
-        else if (hasBias)
+        else if (bias != null)
         {
             a0 = a1 = a2 = a3 = TVector.Broadcast(bias[0]);
             b0 = b1 = b2 = b3 = TVector.Broadcast(bias[1]);
@@ -254,7 +326,6 @@ internal static class BatchKernels<TVector>
             a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = e0 = e1 = e2 = e3 = f0 = f1 = f2 = f3 = TVector.Zero;
         }
 
-        float* w1 = w + inputSize, w2 = w + (2 * (nint)inputSize), w3 = w + (3 * (nint)inputSize);
         for (int i = 0; i < inputs; i++)
         {
             float* p = x + ((nint)i * group);
@@ -275,9 +346,9 @@ internal static class BatchKernels<TVector>
         TVector.Store(f0, y + (3 * group)); TVector.Store(f1, y + (3 * group) + c); TVector.Store(f2, y + (3 * group) + (2 * c)); TVector.Store(f3, y + (3 * group) + (3 * c));
     }
 
-    /// <summary><see cref="DenseOutputs"/> for two outputs: eight accumulators, for machines with 16 vector registers.</summary>
+    /// <summary><see cref="RunOfFour"/> for two outputs: eight accumulators, for machines with 16 vector registers.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void DenseOutputPair(float* x, float* w, int inputSize, int inputs, float* y, float* bias, bool first, bool hasBias)
+    private static unsafe void RunOfTwo(float* x, float* w, float* w1, int inputs, float* y, float* bias, bool first)
     {
         int c = TVector.Count, group = Group;
         TVector a0, a1, a2, a3, b0, b1, b2, b3;
@@ -286,7 +357,7 @@ internal static class BatchKernels<TVector>
             a0 = TVector.Load(y); a1 = TVector.Load(y + c); a2 = TVector.Load(y + (2 * c)); a3 = TVector.Load(y + (3 * c));
             b0 = TVector.Load(y + group); b1 = TVector.Load(y + group + c); b2 = TVector.Load(y + group + (2 * c)); b3 = TVector.Load(y + group + (3 * c));
         }
-        else if (hasBias)
+        else if (bias != null)
         {
             a0 = a1 = a2 = a3 = TVector.Broadcast(bias[0]);
             b0 = b1 = b2 = b3 = TVector.Broadcast(bias[1]);
@@ -296,7 +367,6 @@ internal static class BatchKernels<TVector>
             a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = TVector.Zero;
         }
 
-        float* w1 = w + inputSize;
         for (int i = 0; i < inputs; i++)
         {
             float* p = x + ((nint)i * group);

@@ -54,8 +54,11 @@ public sealed class ConnectionBlocks
 
         int forwardSize = BlockSizeFor(group, inputSize, outputStarts.Length - 1, connectionInputs.Length, MinForwardConnectionsPerBlock);
         int backwardSize = BlockSizeFor(group, inputSize, outputStarts.Length - 1, connectionInputs.Length, MinBackwardConnectionsPerBlock);
-        InputBlocks forward = InputBlocks.Cut(outputStarts, connectionInputs, inputSize, forwardSize);
-        InputBlocks backward = backwardSize == forwardSize ? forward : InputBlocks.Cut(outputStarts, connectionInputs, inputSize, backwardSize);
+        // The forward pass's register blocks take four outputs where there are 32 vector registers (512-bit
+        // groups of 64 samples), two where there are 16.
+        int rowsPerRun = group >= 64 ? 4 : 2;
+        InputBlocks forward = InputBlocks.Cut(outputStarts, connectionInputs, inputSize, forwardSize, rowsPerRun);
+        InputBlocks backward = backwardSize == forwardSize ? forward : InputBlocks.Cut(outputStarts, connectionInputs, inputSize, backwardSize, 0);
         var fresh = new ConnectionBlocks(group, forward, backward);
         Volatile.Write(ref cache, fresh);
         return fresh;
@@ -77,11 +80,20 @@ public sealed class ConnectionBlocks
 /// </summary>
 internal sealed class InputBlocks
 {
-    private InputBlocks(int blockSize, int blockCount, int[] starts)
+    /// <summary>
+    /// Shorter shared runs are left to the one-output loop: a register-blocked pass stores its rows and the
+    /// rest of each row loads them again. On the 64 × 64 autoregressive mask (B=64) 2, 4 and 8 measured alike
+    /// (forward 1.7 µs, against 2.6 µs without runs).
+    /// </summary>
+    internal const int MinRun = 4;
+
+    private InputBlocks(int blockSize, int blockCount, int[] starts, int rowsPerRun, int[]? runs)
     {
         BlockSize = blockSize;
         BlockCount = blockCount;
         Starts = starts;
+        RowsPerRun = Math.Max(1, rowsPerRun);
+        Runs = runs;
     }
 
     public int BlockSize { get; }
@@ -90,7 +102,20 @@ internal sealed class InputBlocks
 
     public int[] Starts { get; }
 
-    public static InputBlocks Cut(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int inputSize, int blockSize)
+    /// <summary>Outputs per group in <see cref="Runs"/>.</summary>
+    public int RowsPerRun { get; }
+
+    /// <summary>
+    /// Per block and group of <see cref="RowsPerRun"/> consecutive outputs (whole groups only):
+    /// the length of the longest run of consecutive inputs that every output of the group is connected to
+    /// (0 below <see cref="MinRun"/>), then where the run starts in each output's range of the block.
+    /// Null when no block has such a run: the layer is left to the one-output loop.
+    /// </summary>
+    public int[]? Runs { get; }
+
+    public int RunEntriesPerBlock => Runs is null ? 0 : Runs.Length / BlockCount;
+
+    public static InputBlocks Cut(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int inputSize, int blockSize, int rowsPerRun)
     {
         int outputs = outputStarts.Length - 1;
         int blocks = (inputSize + blockSize - 1) / blockSize;
@@ -111,6 +136,78 @@ internal sealed class InputBlocks
             starts[blocks * outputs + o] = outputStarts[o + 1];
         }
 
-        return new InputBlocks(blockSize, blocks, starts);
+        return new InputBlocks(blockSize, blocks, starts, rowsPerRun, rowsPerRun > 1 ? FindRuns(starts, connectionInputs, outputs, blocks, rowsPerRun) : null);
+    }
+
+    private static int[]? FindRuns(int[] starts, ReadOnlySpan<int> connectionInputs, int outputs, int blocks, int rows)
+    {
+        int groups = outputs / rows;
+        int entries = groups * (rows + 1);
+        var runs = new int[blocks * entries];
+        bool any = false;
+        Span<int> at = stackalloc int[rows];
+        Span<int> runStart = stackalloc int[rows];
+        for (int b = 0; b < blocks; b++)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                int o0 = g * rows;
+                int best = 0, length = 0, previous = -2;
+                for (int j = 0; j < rows; j++)
+                {
+                    at[j] = starts[b * outputs + o0 + j];
+                }
+
+                // Walk the first output's inputs; each one all the others also have extends or starts a run.
+                int end0 = starts[(b + 1) * outputs + o0];
+                for (; at[0] < end0; at[0]++)
+                {
+                    int input = connectionInputs[at[0]];
+                    bool shared = true;
+                    for (int j = 1; j < rows && shared; j++)
+                    {
+                        int endJ = starts[(b + 1) * outputs + o0 + j];
+                        while (at[j] < endJ && connectionInputs[at[j]] < input)
+                        {
+                            at[j]++;
+                        }
+
+                        shared = at[j] < endJ && connectionInputs[at[j]] == input;
+                    }
+
+                    if (!shared)
+                    {
+                        length = 0;
+                        continue;
+                    }
+
+                    if (length == 0 || input != previous + 1)
+                    {
+                        length = 0;
+                        for (int j = 0; j < rows; j++)
+                        {
+                            runStart[j] = at[j] - starts[b * outputs + o0 + j];
+                        }
+                    }
+
+                    length++;
+                    previous = input;
+                    if (length > best && length >= MinRun)
+                    {
+                        best = length;
+                        int entry = (b * entries) + (g * (rows + 1));
+                        runs[entry] = length;
+                        for (int j = 0; j < rows; j++)
+                        {
+                            runs[entry + 1 + j] = runStart[j];
+                        }
+
+                        any = true;
+                    }
+                }
+            }
+        }
+
+        return any ? runs : null;
     }
 }

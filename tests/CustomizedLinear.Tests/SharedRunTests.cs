@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using CustomizedLinear.CompilerServices;
+using Xunit;
+
+namespace CustomizedLinear.Tests;
+
+/// <summary>
+/// The shared runs the forward pass hands to its register-blocked kernel (<see cref="InputBlocks.Runs"/>), against a
+/// brute-force search: for every block and whole group of outputs, the longest run of consecutive inputs that every
+/// output of the group is connected to (the first one when several are as long), and where it starts in each
+/// output's range of the block. The layers' results with runs are checked against the dense reference in the
+/// generator tests (the Band, Grouped, Made and dense cases).
+/// </summary>
+public sealed class SharedRunTests
+{
+    [Theory]
+    [InlineData(2, 16)]
+    [InlineData(4, 16)]
+    [InlineData(4, 37)]
+    [InlineData(2, 100)]
+    public void RunsAreTheLongestSharedRunsOfEachBlockAndGroup(int rows, int blockSize)
+    {
+        var random = new Random(rows * 1000 + blockSize);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int inputs = 1 + random.Next(120), outputs = 1 + random.Next(23);
+            var mask = new bool[outputs, inputs];
+            for (int o = 0; o < outputs; o++)
+            {
+                // Random connections plus, often, a band shared with the neighbours, so that runs of every length occur.
+                int center = random.Next(inputs), width = random.Next(12);
+                for (int i = 0; i < inputs; i++)
+                {
+                    mask[o, i] = random.NextDouble() < 0.3 || (trial % 3 != 0 && Math.Abs(i - center - (o / 3)) <= width);
+                }
+            }
+
+            var starts = new List<int> { 0 };
+            var connectionInputs = new List<int>();
+            for (int o = 0; o < outputs; o++)
+            {
+                for (int i = 0; i < inputs; i++)
+                {
+                    if (mask[o, i])
+                    {
+                        connectionInputs.Add(i);
+                    }
+                }
+
+                starts.Add(connectionInputs.Count);
+            }
+
+            InputBlocks blocks = InputBlocks.Cut(starts.ToArray(), connectionInputs.ToArray(), inputs, blockSize, rows);
+            bool any = false;
+            for (int b = 0; b < blocks.BlockCount; b++)
+            {
+                for (int g = 0; g + rows <= outputs; g += rows)
+                {
+                    (int length, int first) = LongestSharedRun(mask, g, rows, b * blockSize, Math.Min(inputs, (b + 1) * blockSize));
+                    if (length < InputBlocks.MinRun)
+                    {
+                        length = 0;
+                    }
+
+                    any |= length > 0;
+                    int[]? runs = blocks.Runs;
+                    int entry = (b * blocks.RunEntriesPerBlock) + ((g / rows) * (rows + 1));
+                    Assert.Equal(length, runs is null ? 0 : runs[entry]);
+                    for (int j = 0; j < rows && length > 0; j++)
+                    {
+                        int blockStart = blocks.Starts[(b * outputs) + g + j];
+                        Assert.Equal(first, connectionInputs[blockStart + runs![entry + 1 + j]]);
+                    }
+                }
+            }
+
+            Assert.Equal(any, blocks.Runs is not null);
+        }
+    }
+
+    private static (int Length, int First) LongestSharedRun(bool[,] mask, int firstOutput, int rows, int from, int to)
+    {
+        int best = 0, bestFirst = -1;
+        for (int a = from; a < to; a++)
+        {
+            int length = 0;
+            while (a + length < to && AllConnected(mask, firstOutput, rows, a + length))
+            {
+                length++;
+            }
+
+            if (length > best)
+            {
+                best = length;
+                bestFirst = a;
+            }
+        }
+
+        return (best, bestFirst);
+    }
+
+    private static bool AllConnected(bool[,] mask, int firstOutput, int rows, int input)
+    {
+        for (int j = 0; j < rows; j++)
+        {
+            if (!mask[firstOutput + j, input])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
