@@ -42,6 +42,7 @@ def main():
     data, layers = load(results, "LayerBenchmarks")
     _, probe = load(results, "PeakProbe")
     _, seed = load(results, "SeedBatch1Benchmark")
+    _, ceiling = load(results, "SparseLoopCeilingBenchmarks")
     if not layers or not probe:
         sys.exit("no LayerBenchmarks/PeakProbe results in " + results)
 
@@ -78,6 +79,18 @@ def main():
         s = {b["Method"]: b["Statistics"]["Median"] for b in seed}
         print(f"\nSeed 4×3, batch 1, called on the concrete type: generated Forward **{time(s['GeneratedForward'])}**, "
               f"dense masked loop {time(s['DenseMaskedLoop'])} ({s['DenseMaskedLoop'] / s['GeneratedForward']:.1f}×).")
+
+    if ceiling:
+        # SparseLoopCeilingBenchmarks.Flops: 4096 connections × four 16-lane multiply-adds × 2.
+        flops = 4096 * 4 * 16 * 2
+        print("\n| transposed rows in | one-output loop, random rows | GFLOP/s | % peak | rows in order, one load per FMA | GFLOP/s | % peak |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        rows = {}
+        for b in ceiling:
+            rows.setdefault(int(b["Parameters"].split("=", 1)[1]), {})[b["Method"]] = b["Statistics"]["Median"]
+        for kb, m in sorted(rows.items()):
+            r, o = m["RandomRows"], m["RowsInOrder"]
+            print(f"| {kb} KB | {time(r)} | {flops / r:.0f} | {100 * flops / r / peak:.0f}% | {time(o)} | {flops / o:.0f} | {100 * flops / o / peak:.0f}% |")
 
 
 if __name__ == "__main__":
