@@ -233,8 +233,12 @@ internal static class BatchKernels<TVector>
         Span<float> dxT = withInputGrad ? scratch.Slice((inputSize + outputSize) * group, inputSize * group) : default;
         int c = TVector.Count;
 
+        int rows = blocks.RowsPerRun;
+        int runEntries = blocks.RunEntriesPerBlock;
+
         fixed (int* inputs = connectionInputs)
         fixed (int* starts = blocks.Starts)
+        fixed (int* runs = blocks.Runs)
         fixed (float* w = weights)
         fixed (float* x = xT)
         fixed (float* dy = dyT)
@@ -248,21 +252,30 @@ internal static class BatchKernels<TVector>
                 Transpose(outputGrad.Slice(first * outputSize, samples * outputSize), outputSize, samples, dyT);
                 dxT.Clear();
 
+                for (int o = 0; o < biasGrad.Length; o++)
+                {
+                    float* at = dy + ((nint)o * group);
+                    biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
+                }
+
                 for (int block = 0; block < blocks.BlockCount; block++)
                 {
                     int* blockStarts = starts + ((nint)block * outputSize);
+
+                    // Shared runs pay in the input gradient only (one read-modify-write of an input's row for
+                    // all the outputs of the run); without it the one-output sweep is as good.
+                    if (runs != null && dx != null)
+                    {
+                        BackwardBlockWithRuns(x, dx, inputs, w, gw, blockStarts, runs + ((nint)block * runEntries), outputSize, rows, dy);
+                        continue;
+                    }
+
                     for (int o = 0; o < outputSize; o++)
                     {
-                        float* at = dy + ((nint)o * group);
-                        if (block == 0 && !biasGrad.IsEmpty)
-                        {
-                            biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
-                        }
-
                         PrefetchRange(blockStarts, o, outputSize, w, inputs, gw);
 
                         // dx is null without an input gradient (fixed on an empty span).
-                        BackwardRange(x, dx, inputs, w, gw, blockStarts[o], blockStarts[outputSize + o], at);
+                        BackwardRange(x, dx, inputs, w, gw, blockStarts[o], blockStarts[outputSize + o], dy + ((nint)o * group));
                     }
                 }
 
@@ -271,6 +284,93 @@ internal static class BatchKernels<TVector>
                     TransposeBack(dxT, inputSize, samples, inputGrad.Slice(first * inputSize, samples * inputSize));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One block of the backward sweep with an input gradient, for a layer with shared runs: the runs' input
+    /// gradients by <see cref="RunInputGradOfFour"/> (or of two), their weight gradients and every other
+    /// connection by the one-output sweep.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void BackwardBlockWithRuns(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* runs, int outputSize, int rows, float* dy)
+    {
+        int group = Group;
+        for (int o0 = 0; o0 < outputSize; o0 += rows)
+        {
+            int count = Math.Min(rows, outputSize - o0);
+            int* run = count < rows ? null : runs + ((o0 / rows) * (rows + 1));
+            int length = run == null ? 0 : run[0];
+            if (length > 0)
+            {
+                float* at = dx + ((nint)inputs[blockStarts[o0] + run[1]] * group);
+                if (rows == 4)
+                {
+                    RunInputGradOfFour(at, w + blockStarts[o0] + run[1], w + blockStarts[o0 + 1] + run[2], w + blockStarts[o0 + 2] + run[3], w + blockStarts[o0 + 3] + run[4], length, dy + ((nint)o0 * group));
+                }
+                else
+                {
+                    RunInputGradOfTwo(at, w + blockStarts[o0] + run[1], w + blockStarts[o0 + 1] + run[2], length, dy + ((nint)o0 * group));
+                }
+            }
+
+            for (int o = o0; o < o0 + count; o++)
+            {
+                int k = blockStarts[o], end = blockStarts[outputSize + o];
+                float* dyRow = dy + ((nint)o * group);
+                if (length == 0)
+                {
+                    BackwardRange(x, dx, inputs, w, gw, k, end, dyRow);
+                    continue;
+                }
+
+                int before = k + run[1 + o - o0], after = before + length;
+                BackwardRange(x, dx, inputs, w, gw, k, before, dyRow);
+                BackwardRange(x, null, inputs, w, gw, before, after, dyRow);
+                BackwardRange(x, dx, inputs, w, gw, after, end, dyRow);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The input gradients of a run shared by four outputs (see <see cref="RunOfFour"/>): the four outputs'
+    /// transposed gradients stay in sixteen registers, and each input's gradient row in <paramref name="dx"/>
+    /// is read and written once for all four instead of once per connection.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void RunInputGradOfFour(float* dx, float* w, float* w1, float* w2, float* w3, int inputs, float* dy)
+    {
+        int c = TVector.Count, group = Group;
+        TVector a0 = TVector.Load(dy), a1 = TVector.Load(dy + c), a2 = TVector.Load(dy + (2 * c)), a3 = TVector.Load(dy + (3 * c));
+        TVector b0 = TVector.Load(dy + group), b1 = TVector.Load(dy + group + c), b2 = TVector.Load(dy + group + (2 * c)), b3 = TVector.Load(dy + group + (3 * c));
+        TVector e0 = TVector.Load(dy + (2 * group)), e1 = TVector.Load(dy + (2 * group) + c), e2 = TVector.Load(dy + (2 * group) + (2 * c)), e3 = TVector.Load(dy + (2 * group) + (3 * c));
+        TVector f0 = TVector.Load(dy + (3 * group)), f1 = TVector.Load(dy + (3 * group) + c), f2 = TVector.Load(dy + (3 * group) + (2 * c)), f3 = TVector.Load(dy + (3 * group) + (3 * c));
+        for (int i = 0; i < inputs; i++)
+        {
+            float* q = dx + ((nint)i * group);
+            TVector wa = TVector.Broadcast(w[i]), wb = TVector.Broadcast(w1[i]), we = TVector.Broadcast(w2[i]), wf = TVector.Broadcast(w3[i]);
+            TVector.Store(TVector.MultiplyAdd(f0, wf, TVector.MultiplyAdd(e0, we, TVector.MultiplyAdd(b0, wb, TVector.MultiplyAdd(a0, wa, TVector.Load(q))))), q);
+            TVector.Store(TVector.MultiplyAdd(f1, wf, TVector.MultiplyAdd(e1, we, TVector.MultiplyAdd(b1, wb, TVector.MultiplyAdd(a1, wa, TVector.Load(q + c))))), q + c);
+            TVector.Store(TVector.MultiplyAdd(f2, wf, TVector.MultiplyAdd(e2, we, TVector.MultiplyAdd(b2, wb, TVector.MultiplyAdd(a2, wa, TVector.Load(q + (2 * c)))))), q + (2 * c));
+            TVector.Store(TVector.MultiplyAdd(f3, wf, TVector.MultiplyAdd(e3, we, TVector.MultiplyAdd(b3, wb, TVector.MultiplyAdd(a3, wa, TVector.Load(q + (3 * c)))))), q + (3 * c));
+        }
+    }
+
+    /// <summary><see cref="RunInputGradOfFour"/> for two outputs, for machines with 16 vector registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void RunInputGradOfTwo(float* dx, float* w, float* w1, int inputs, float* dy)
+    {
+        int c = TVector.Count, group = Group;
+        TVector a0 = TVector.Load(dy), a1 = TVector.Load(dy + c), a2 = TVector.Load(dy + (2 * c)), a3 = TVector.Load(dy + (3 * c));
+        TVector b0 = TVector.Load(dy + group), b1 = TVector.Load(dy + group + c), b2 = TVector.Load(dy + group + (2 * c)), b3 = TVector.Load(dy + group + (3 * c));
+        for (int i = 0; i < inputs; i++)
+        {
+            float* q = dx + ((nint)i * group);
+            TVector wa = TVector.Broadcast(w[i]), wb = TVector.Broadcast(w1[i]);
+            TVector.Store(TVector.MultiplyAdd(b0, wb, TVector.MultiplyAdd(a0, wa, TVector.Load(q))), q);
+            TVector.Store(TVector.MultiplyAdd(b1, wb, TVector.MultiplyAdd(a1, wa, TVector.Load(q + c))), q + c);
+            TVector.Store(TVector.MultiplyAdd(b2, wb, TVector.MultiplyAdd(a2, wa, TVector.Load(q + (2 * c)))), q + (2 * c));
+            TVector.Store(TVector.MultiplyAdd(b3, wb, TVector.MultiplyAdd(a3, wa, TVector.Load(q + (3 * c)))), q + (3 * c));
         }
     }
 

@@ -54,11 +54,11 @@ public sealed class ConnectionBlocks
 
         int forwardSize = BlockSizeFor(group, inputSize, outputStarts.Length - 1, connectionInputs.Length, MinForwardConnectionsPerBlock);
         int backwardSize = BlockSizeFor(group, inputSize, outputStarts.Length - 1, connectionInputs.Length, MinBackwardConnectionsPerBlock);
-        // The forward pass's register blocks take four outputs where there are 32 vector registers (512-bit
+        // The register blocks over shared runs take four outputs where there are 32 vector registers (512-bit
         // groups of 64 samples), two where there are 16.
         int rowsPerRun = group >= 64 ? 4 : 2;
         InputBlocks forward = InputBlocks.Cut(outputStarts, connectionInputs, inputSize, forwardSize, rowsPerRun);
-        InputBlocks backward = backwardSize == forwardSize ? forward : InputBlocks.Cut(outputStarts, connectionInputs, inputSize, backwardSize, 0);
+        InputBlocks backward = backwardSize == forwardSize ? forward : InputBlocks.Cut(outputStarts, connectionInputs, inputSize, backwardSize, rowsPerRun);
         var fresh = new ConnectionBlocks(group, forward, backward);
         Volatile.Write(ref cache, fresh);
         return fresh;
