@@ -324,10 +324,12 @@ internal static class BatchKernels<TVector>
                     continue;
                 }
 
+                // The whole range's weight gradients in one pass (fewest short tails to reduce), and the input
+                // gradients of the connections outside the run.
                 int before = k + run[1 + o - o0], after = before + length;
-                BackwardRange(x, dx, inputs, w, gw, k, before, dyRow);
-                BackwardRange(x, null, inputs, w, gw, before, after, dyRow);
-                BackwardRange(x, dx, inputs, w, gw, after, end, dyRow);
+                BackwardRange(x, null, inputs, w, gw, k, end, dyRow);
+                InputGrad(dx, inputs, w, k, before, dyRow);
+                InputGrad(dx, inputs, w, after, end, dyRow);
             }
         }
     }
@@ -558,6 +560,18 @@ internal static class BatchKernels<TVector>
         TVector low = TVector.MultiplyAdd(d1, TVector.Load(p + c), TVector.Multiply(d0, TVector.Load(p)));
         TVector high = TVector.MultiplyAdd(d3, TVector.Load(p + (3 * c)), TVector.Multiply(d2, TVector.Load(p + (2 * c))));
         return TVector.Add(low, high);
+    }
+
+    /// <summary>Connections <paramref name="k"/> .. <paramref name="end"/> of one output: each adds <c>w · dy</c> into its input's gradient row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void InputGrad(float* dx, int* inputs, float* w, int k, int end, float* dyRow)
+    {
+        int c = TVector.Count;
+        TVector d0 = TVector.Load(dyRow), d1 = TVector.Load(dyRow + c), d2 = TVector.Load(dyRow + (2 * c)), d3 = TVector.Load(dyRow + (3 * c));
+        for (; k < end; k++)
+        {
+            AddScaled(dx + ((nint)inputs[k] * Group), w[k], d0, d1, d2, d3, c);
+        }
     }
 
     /// <summary><c>q += weight · dy</c> over the group.</summary>
