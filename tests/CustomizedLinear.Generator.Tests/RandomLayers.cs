@@ -141,14 +141,14 @@ internal static class RandomLayers
             cases.Add(Make(index, name, mask, index % 2 == 0, shape.OutputsByInputs, index));
         }
 
-        // Masks whose neighbouring outputs share runs of consecutive inputs, for the forward pass's register-blocked
-        // runs: a band that moves two inputs per output (runs start at a different place in each output, and cross
-        // input blocks), and groups of five outputs over one input range with random connections before and after it
-        // (70 outputs: the last group of four is partial).
-        var band = new bool[300, 130];
+        // Masks whose neighbouring outputs share runs of consecutive inputs, for the register-blocked runs: a band
+        // that moves four inputs per output (runs start at a different place in each output, and cross input
+        // blocks at every vector width: 600 inputs), and groups of five outputs over one input range with random
+        // connections before and after it (70 outputs: the last group of four is partial).
+        var band = new bool[600, 130];
         for (int o = 0; o < 130; o++)
         {
-            for (int i = Math.Max(0, (2 * o) - 20); i <= Math.Min(299, (2 * o) + 20); i++)
+            for (int i = Math.Max(0, (4 * o) - 20); i <= Math.Min(599, (4 * o) + 20); i++)
             {
                 band[i, o] = true;
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using CustomizedLinear.CompilerServices;
 using Xunit;
 
@@ -77,6 +78,29 @@ public sealed class SharedRunTests
 
             Assert.Equal(any, blocks.Runs is not null);
         }
+    }
+
+    [Theory]
+    [InlineData(64, 4)]
+    [InlineData(32, 2)]
+    [InlineData(16, 2)]
+    public void GroupsAreFourOutputsWith32RegistersAndTwoWith16(int group, int rows)
+    {
+        // A dense 8 × 300 layer: every group of outputs shares its whole block.
+        int[] starts = [.. Enumerable.Range(0, 9).Select(o => o * 300)];
+        int[] inputs = [.. Enumerable.Range(0, 8 * 300).Select(k => k % 300)];
+        ConnectionBlocks? cache = null;
+        ConnectionBlocks blocks = ConnectionBlocks.Get(ref cache, starts, inputs, 300, group);
+        foreach (InputBlocks cut in new[] { blocks.Forward, blocks.Backward })
+        {
+            Assert.Equal(rows, cut.RowsPerRun);
+            Assert.NotNull(cut.Runs);
+            Assert.Equal(Math.Min(300, cut.BlockSize), cut.Runs![0]);
+        }
+
+        // Dense: both passes take L1-sized blocks, so they share one cut.
+        Assert.Same(blocks.Forward, blocks.Backward);
+        Assert.Same(blocks, ConnectionBlocks.Get(ref cache, starts, inputs, 300, group));
     }
 
     private static (int Length, int First) LongestSharedRun(bool[,] mask, int firstOutput, int rows, int from, int to)

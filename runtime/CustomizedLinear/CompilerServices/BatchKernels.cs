@@ -111,12 +111,14 @@ internal static class BatchKernels<TVector>
             {
                 for (int o = o0; o < o0 + count; o++)
                 {
+                    PrefetchRange(blockStarts, o, outputSize, w, inputs, null);
                     OutputRange(x, inputs, w, blockStarts[o], blockStarts[outputSize + o], y + ((nint)o * group), accumulate, biases == null ? 0f : biases[o]);
                 }
 
                 continue;
             }
 
+            PrefetchRange(blockStarts, o0 + rows - 1, outputSize, w, inputs, null);
             float* xs = x + ((nint)inputs[blockStarts[o0] + run[1]] * group);
             if (rows == 4)
             {
@@ -216,8 +218,9 @@ internal static class BatchKernels<TVector>
 
     /// <summary>
     /// Weight and bias gradients, and the input gradient when <paramref name="inputGrad"/> is not empty, in one
-    /// sweep over the same input blocks as <see cref="Forward"/>: each connection reads its transposed input
-    /// and its input-gradient row from L1, where the block keeps them.
+    /// sweep over blocks of inputs (cut for the backward pass: at least 48 connections per output and block):
+    /// each connection reads its transposed input and its input-gradient row from the cache, where the block
+    /// keeps them.
     /// </summary>
     public static unsafe void Backward(
         InputBlocks blocks, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights,
@@ -318,6 +321,7 @@ internal static class BatchKernels<TVector>
             {
                 int k = blockStarts[o], end = blockStarts[outputSize + o];
                 float* dyRow = dy + ((nint)o * group);
+                PrefetchRange(blockStarts, o, outputSize, w, inputs, gw);
                 if (length == 0)
                 {
                     BackwardRange(x, dx, inputs, w, gw, k, end, dyRow);

@@ -18,7 +18,7 @@ public sealed class ConnectionBlocks
 
     /// <summary>
     /// The forward pass takes L1-sized blocks down to 12 connections per output and block: measured on
-    /// 1024 × 1024 @0.1, B=256, forward 674 → 612 µs against blocks of at least 48 (with the next ranges
+    /// 1024 × 1024 @0.1, B=256, forward 674 → 601 µs against blocks of at least 48 (with the next ranges
     /// prefetched). Below that (density 0.01) one more block only adds partial sums.
     /// </summary>
     private const int MinForwardConnectionsPerBlock = 12;
