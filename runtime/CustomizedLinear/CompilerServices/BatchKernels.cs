@@ -13,7 +13,8 @@ namespace CustomizedLinear.CompilerServices;
 /// then each connection is one broadcast of its weight and four multiply-adds (fused where the CPU has FMA) into accumulators that
 /// stay in registers for a whole output. Where the outputs of a group of four (two on 16-register machines) share a
 /// run of consecutive inputs, the forward pass does the run for all of them at once, each loaded input vector
-/// feeding four multiply-adds. A last, partial group of samples is padded with zeros.
+/// feeding four multiply-adds, and the backward pass adds the run's input gradients with one read-modify-write
+/// of each input's gradient row. A last, partial group of samples is padded with zeros.
 /// </summary>
 [SkipLocalsInit] // the lane-sum buffers are written before they are read; zeroing them cost more than the work of a short range
 internal static class BatchKernels<TVector>
@@ -291,9 +292,10 @@ internal static class BatchKernels<TVector>
     }
 
     /// <summary>
-    /// One block of the backward sweep with an input gradient, for a layer with shared runs: the runs' input
-    /// gradients by <see cref="RunInputGradOfFour"/> (or of two), their weight gradients and every other
-    /// connection by the one-output sweep.
+    /// One block of the backward sweep with an input gradient, for a layer with shared runs: a group with a run
+    /// gets the run's input gradients from <see cref="RunInputGradOfFour"/> (or of two), each output's weight
+    /// gradients from the one-output sweep without input gradient, and the input gradients of its other
+    /// connections from <see cref="InputGrad"/>; a group without one takes the one-output sweep.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void BackwardBlockWithRuns(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* runs, int outputSize, int rows, float* dy)
