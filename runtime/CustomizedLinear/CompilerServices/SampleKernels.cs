@@ -12,7 +12,8 @@ namespace CustomizedLinear.CompilerServices;
 /// </summary>
 internal static class SampleKernels
 {
-    public static unsafe void Forward(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
+    public static unsafe void Forward<TRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
+        where TRuns : struct, IFlag
     {
         if (!Vector128.IsHardwareAccelerated)
         {
@@ -33,13 +34,13 @@ internal static class SampleKernels
                     Vector256<float> a = Vector256<float>.Zero, b = Vector256<float>.Zero;
                     for (; k + 16 <= end; k += 16)
                     {
-                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8(xs, inputs + k), a);
-                        b = Vector256.MultiplyAddEstimate(Vector256.Load(w + k + 8), Inputs8(xs, inputs + k + 8), b);
+                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8<TRuns>(xs, inputs + k), a);
+                        b = Vector256.MultiplyAddEstimate(Vector256.Load(w + k + 8), Inputs8<TRuns>(xs, inputs + k + 8), b);
                     }
 
                     for (; k + 8 <= end; k += 8)
                     {
-                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8(xs, inputs + k), a);
+                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8<TRuns>(xs, inputs + k), a);
                     }
 
                     sum = Vector256.Sum(a + b);
@@ -49,8 +50,8 @@ internal static class SampleKernels
                     Vector128<float> a = Vector128<float>.Zero, b = Vector128<float>.Zero;
                     for (; k + 8 <= end; k += 8)
                     {
-                        a = Vector128.MultiplyAddEstimate(Vector128.Load(w + k), Inputs4(xs, inputs + k), a);
-                        b = Vector128.MultiplyAddEstimate(Vector128.Load(w + k + 4), Inputs4(xs, inputs + k + 4), b);
+                        a = Vector128.MultiplyAddEstimate(Vector128.Load(w + k), Inputs4<TRuns>(xs, inputs + k), a);
+                        b = Vector128.MultiplyAddEstimate(Vector128.Load(w + k + 4), Inputs4<TRuns>(xs, inputs + k + 4), b);
                     }
 
                     sum = Vector128.Sum(a + b);
@@ -75,7 +76,8 @@ internal static class SampleKernels
     }
 
     /// <summary><c>gw += dy·xᵀ</c> at the connected positions.</summary>
-    public static unsafe void AccumulateWeightGrad(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw)
+    public static unsafe void AccumulateWeightGrad<TRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw)
+        where TRuns : struct, IFlag
     {
         if (!Vector128.IsHardwareAccelerated)
         {
@@ -90,7 +92,7 @@ internal static class SampleKernels
             for (int o = 0; o < dy.Length; o++)
             {
                 int k = outputStarts[o];
-                AccumulateWeightGrad(xs, inputs, g, dy[o], ref k, outputStarts[o + 1]);
+                AccumulateWeightGrad<TRuns>(xs, inputs, g, dy[o], ref k, outputStarts[o + 1]);
             }
         }
     }
@@ -99,7 +101,8 @@ internal static class SampleKernels
     /// <see cref="AccumulateWeightGrad(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     /// and <c>dx = Wᵀ·dy</c> (overwritten) in one pass over the connections, which share their index loads.
     /// </summary>
-    public static unsafe void Backward(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx)
+    public static unsafe void Backward<TRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx)
+        where TRuns : struct, IFlag
     {
         if (!Vector128.IsHardwareAccelerated)
         {
@@ -125,10 +128,17 @@ internal static class SampleKernels
                     for (; k + 8 <= end; k += 8)
                     {
                         int* p = inputs + k;
-                        Vector256.Store(Vector256.MultiplyAddEstimate(gradients, Inputs8(xs, p), Vector256.Load(g + k)), g + k);
+                        Vector256.Store(Vector256.MultiplyAddEstimate(gradients, Inputs8<TRuns>(xs, p), Vector256.Load(g + k)), g + k);
 
-                        // One multiply for eight input-gradient terms, added one by one (inputs differ within an output).
+                        // One multiply for eight input-gradient terms, added one by one (inputs differ within an output)
+                        // unless they are a contiguous run.
                         Vector256<float> terms = Vector256.Load(w + k) * gradients;
+                        if (TRuns.On && p[7] - p[0] == 7)
+                        {
+                            Vector256.Store(Vector256.Load(d + p[0]) + terms, d + p[0]);
+                            continue;
+                        }
+
                         d[p[0]] += terms.GetElement(0);
                         d[p[1]] += terms.GetElement(1);
                         d[p[2]] += terms.GetElement(2);
@@ -150,14 +160,15 @@ internal static class SampleKernels
     }
 
     /// <summary>Connections <paramref name="k"/> .. <paramref name="end"/> of one output: <c>gw += gradient · x</c>.</summary>
-    private static unsafe void AccumulateWeightGrad(float* xs, int* inputs, float* g, float gradient, ref int k, int end)
+    private static unsafe void AccumulateWeightGrad<TRuns>(float* xs, int* inputs, float* g, float gradient, ref int k, int end)
+        where TRuns : struct, IFlag
     {
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> d = Vector256.Create(gradient);
             for (; k + 8 <= end; k += 8)
             {
-                Vector256.Store(Vector256.MultiplyAddEstimate(d, Inputs8(xs, inputs + k), Vector256.Load(g + k)), g + k);
+                Vector256.Store(Vector256.MultiplyAddEstimate(d, Inputs8<TRuns>(xs, inputs + k), Vector256.Load(g + k)), g + k);
             }
         }
         else
@@ -165,7 +176,7 @@ internal static class SampleKernels
             Vector128<float> d = Vector128.Create(gradient);
             for (; k + 4 <= end; k += 4)
             {
-                Vector128.Store(Vector128.MultiplyAddEstimate(d, Inputs4(xs, inputs + k), Vector128.Load(g + k)), g + k);
+                Vector128.Store(Vector128.MultiplyAddEstimate(d, Inputs4<TRuns>(xs, inputs + k), Vector128.Load(g + k)), g + k);
             }
         }
 
@@ -175,9 +186,19 @@ internal static class SampleKernels
         }
     }
 
-    private static unsafe Vector256<float> Inputs8(float* xs, int* p) =>
-        Vector256.Create(xs[p[0]], xs[p[1]], xs[p[2]], xs[p[3]], xs[p[4]], xs[p[5]], xs[p[6]], xs[p[7]]);
+    /// <summary>
+    /// The inputs of eight connections of one output. Their inputs ascend and differ, so when the last is seven
+    /// past the first they are a contiguous run (a dense stretch of the mask) and one vector load reads them.
+    /// </summary>
+    private static unsafe Vector256<float> Inputs8<TRuns>(float* xs, int* p)
+        where TRuns : struct, IFlag =>
+        TRuns.On && p[7] - p[0] == 7
+            ? Vector256.Load(xs + p[0])
+            : Vector256.Create(xs[p[0]], xs[p[1]], xs[p[2]], xs[p[3]], xs[p[4]], xs[p[5]], xs[p[6]], xs[p[7]]);
 
-    private static unsafe Vector128<float> Inputs4(float* xs, int* p) =>
-        Vector128.Create(xs[p[0]], xs[p[1]], xs[p[2]], xs[p[3]]);
+    private static unsafe Vector128<float> Inputs4<TRuns>(float* xs, int* p)
+        where TRuns : struct, IFlag =>
+        TRuns.On && p[3] - p[0] == 3
+            ? Vector128.Load(xs + p[0])
+            : Vector128.Create(xs[p[0]], xs[p[1]], xs[p[2]], xs[p[3]]);
 }

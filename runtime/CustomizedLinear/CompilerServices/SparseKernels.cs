@@ -85,17 +85,48 @@ public static class SparseKernels
         }
     }
 
-    /// <summary>One sample through a table-driven layer: <c>y = W·x + b</c>.</summary>
-    public static void ForwardOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y) =>
-        SampleKernels.Forward(outputStarts, connectionInputs, weights, bias, x, y);
+    /// <summary>
+    /// One sample through a table-driven layer: <c>y = W·x + b</c>. <paramref name="contiguousRuns"/> (set by the
+    /// generator when most of the layer's connections come in runs of consecutive inputs) lets the kernel read
+    /// such runs with vector loads; on other layers the check would only cost.
+    /// </summary>
+    public static void ForwardOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, bool contiguousRuns = false)
+    {
+        if (contiguousRuns)
+        {
+            SampleKernels.Forward<Yes>(outputStarts, connectionInputs, weights, bias, x, y);
+        }
+        else
+        {
+            SampleKernels.Forward<No>(outputStarts, connectionInputs, weights, bias, x, y);
+        }
+    }
 
-    /// <summary>One sample through a table-driven layer: <c>gw += dy·xᵀ</c> at the connected positions.</summary>
-    public static void AccumulateWeightGradOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw) =>
-        SampleKernels.AccumulateWeightGrad(outputStarts, connectionInputs, x, dy, gw);
+    /// <summary>One sample through a table-driven layer: <c>gw += dy·xᵀ</c> at the connected positions (<paramref name="contiguousRuns"/>: see <see cref="ForwardOne"/>).</summary>
+    public static void AccumulateWeightGradOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, bool contiguousRuns = false)
+    {
+        if (contiguousRuns)
+        {
+            SampleKernels.AccumulateWeightGrad<Yes>(outputStarts, connectionInputs, x, dy, gw);
+        }
+        else
+        {
+            SampleKernels.AccumulateWeightGrad<No>(outputStarts, connectionInputs, x, dy, gw);
+        }
+    }
 
-    /// <summary>One sample through a table-driven layer: <c>gw += dy·xᵀ</c> and <c>dx = Wᵀ·dy</c> in one pass.</summary>
-    public static void BackwardOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx) =>
-        SampleKernels.Backward(outputStarts, connectionInputs, weights, x, dy, gw, dx);
+    /// <summary>One sample through a table-driven layer: <c>gw += dy·xᵀ</c> and <c>dx = Wᵀ·dy</c> in one pass (<paramref name="contiguousRuns"/>: see <see cref="ForwardOne"/>).</summary>
+    public static void BackwardOne(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx, bool contiguousRuns = false)
+    {
+        if (contiguousRuns)
+        {
+            SampleKernels.Backward<Yes>(outputStarts, connectionInputs, weights, x, dy, gw, dx);
+        }
+        else
+        {
+            SampleKernels.Backward<No>(outputStarts, connectionInputs, weights, x, dy, gw, dx);
+        }
+    }
 
     /// <summary>
     /// <see cref="Forward"/> with the batch cut into tiles of whole sample groups run on up to
