@@ -9,9 +9,10 @@ namespace CustomizedLinear.Tests;
 /// <summary>
 /// The shared runs the forward pass hands to its register-blocked kernel (<see cref="InputBlocks.Runs"/>), against a
 /// brute-force search: for every block and whole group of outputs, the longest run of consecutive inputs that every
-/// output of the group is connected to (the first one when several are as long), and where it starts in each
-/// output's range of the block. The layers' results with runs are checked against the dense reference in the
-/// generator tests (the Band, Grouped, Made and dense cases).
+/// output of the group is connected to (the first one when several are as long; none when it holds less than half
+/// of the group's connections in the block), and where it starts in each output's range of the block. The layers'
+/// results with runs are checked against the dense reference in the generator tests (the Band, Grouped, Made and
+/// dense cases).
 /// </summary>
 public sealed class SharedRunTests
 {
@@ -23,6 +24,7 @@ public sealed class SharedRunTests
     public void RunsAreTheLongestSharedRunsOfEachBlockAndGroup(int rows, int blockSize)
     {
         var random = new Random(rows * 1000 + blockSize);
+        int withRuns = 0, withoutRuns = 0;
         for (int trial = 0; trial < 40; trial++)
         {
             int inputs = 1 + random.Next(120), outputs = 1 + random.Next(23);
@@ -58,8 +60,18 @@ public sealed class SharedRunTests
             {
                 for (int g = 0; g + rows <= outputs; g += rows)
                 {
-                    (int length, int first) = LongestSharedRun(mask, g, rows, b * blockSize, Math.Min(inputs, (b + 1) * blockSize));
-                    if (length < InputBlocks.MinRun)
+                    int from = b * blockSize, to = Math.Min(inputs, (b + 1) * blockSize);
+                    (int length, int first) = LongestSharedRun(mask, g, rows, from, to);
+                    int connections = 0;
+                    for (int j = 0; j < rows; j++)
+                    {
+                        for (int i = from; i < to; i++)
+                        {
+                            connections += mask[g + j, i] ? 1 : 0;
+                        }
+                    }
+
+                    if (length < InputBlocks.MinRun || 2 * length * rows < connections)
                     {
                         length = 0;
                     }
@@ -77,7 +89,12 @@ public sealed class SharedRunTests
             }
 
             Assert.Equal(any, blocks.Runs is not null);
+            withRuns += any ? 1 : 0;
+            withoutRuns += any ? 0 : 1;
         }
+
+        // Both kinds of layer occurred.
+        Assert.True(withRuns > 0 && withoutRuns > 0, $"{withRuns} layers with runs, {withoutRuns} without");
     }
 
     [Theory]

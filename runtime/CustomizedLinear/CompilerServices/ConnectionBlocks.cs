@@ -108,7 +108,8 @@ internal sealed class InputBlocks
     /// <summary>
     /// Per block and group of <see cref="RowsPerRun"/> consecutive outputs (whole groups only):
     /// the length of the longest run of consecutive inputs that every output of the group is connected to
-    /// (0 below <see cref="MinRun"/>), then where the run starts in each output's range of the block.
+    /// (0 below <see cref="MinRun"/>, or when the run holds less than half of the group's connections in the
+    /// block), then where the run starts in each output's range of the block.
     /// Null when no block has such a run: the layer is left to the one-output loop.
     /// </summary>
     public int[]? Runs { get; }
@@ -201,9 +202,24 @@ internal sealed class InputBlocks
                         {
                             runs[entry + 1 + j] = runStart[j];
                         }
-
-                        any = true;
                     }
+                }
+
+                // A run that is a small part of the group's connections only splits the one-output sweep.
+                int connections = 0;
+                for (int j = 0; j < rows; j++)
+                {
+                    connections += starts[((b + 1) * outputs) + o0 + j] - starts[(b * outputs) + o0 + j];
+                }
+
+                int at0 = (b * entries) + (g * (rows + 1));
+                if (2 * best * rows < connections)
+                {
+                    runs.AsSpan(at0, rows + 1).Clear();
+                }
+                else if (best > 0)
+                {
+                    any = true;
                 }
             }
         }
