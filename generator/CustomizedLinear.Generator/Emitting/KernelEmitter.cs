@@ -56,6 +56,7 @@ internal static class KernelEmitter
             ? $"{W}, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y"
             : $"{W}, global::System.ReadOnlySpan<float> x, global::System.Span<float> y";
         string inputGradParameters = $"{W}, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx";
+        string runs = layer.Unrolled ? "" : Runs(layer);
         string weightGradParameters = "global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw";
 
         writer.WriteLine();
@@ -67,7 +68,7 @@ internal static class KernelEmitter
         else
         {
             string bias = layer.HasBias ? "b" : "global::System.ReadOnlySpan<float>.Empty";
-            writer.WriteLine($"internal static void Forward({forwardParameters}) => {SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y{Runs(layer)});");
+            writer.WriteLine($"internal static void Forward({forwardParameters}) => {SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y{runs});");
         }
 
         if (layer.Unrolled)
@@ -85,7 +86,7 @@ internal static class KernelEmitter
         }
         else
         {
-            writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {SparseKernels}.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw{Runs(layer)});");
+            writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {SparseKernels}.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw{runs});");
         }
 
         string backwardParameters = $"{W}, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx";
@@ -101,7 +102,7 @@ internal static class KernelEmitter
         else
         {
             writer.WriteLine("/// <summary><see cref=\"AccumulateWeightGrad\"/> and <c>dx = Wᵀ·dy</c> (overwrites <paramref name=\"dx\"/>) in one pass, for one sample.</summary>");
-            writer.WriteLine($"internal static void Backward({backwardParameters}) => {SparseKernels}.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx{Runs(layer)});");
+            writer.WriteLine($"internal static void Backward({backwardParameters}) => {SparseKernels}.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx{runs});");
         }
 
         writer.CloseBlock();

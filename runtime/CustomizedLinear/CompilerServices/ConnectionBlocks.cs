@@ -92,7 +92,7 @@ internal sealed class InputBlocks
         BlockSize = blockSize;
         BlockCount = blockCount;
         Starts = starts;
-        RowsPerRun = Math.Max(1, rowsPerRun);
+        RowsPerRun = rowsPerRun;
         Runs = runs;
     }
 
@@ -137,7 +137,7 @@ internal sealed class InputBlocks
             starts[blocks * outputs + o] = outputStarts[o + 1];
         }
 
-        return new InputBlocks(blockSize, blocks, starts, rowsPerRun, rowsPerRun > 1 ? FindRuns(starts, connectionInputs, outputs, blocks, rowsPerRun) : null);
+        return new InputBlocks(blockSize, blocks, starts, rowsPerRun, FindRuns(starts, connectionInputs, outputs, blocks, rowsPerRun));
     }
 
     private static int[]? FindRuns(int[] starts, ReadOnlySpan<int> connectionInputs, int outputs, int blocks, int rows)
