@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
@@ -10,7 +11,9 @@ namespace CustomizedLinear.Benchmarks;
 /// shape as <c>BatchKernels.Forward</c> (per pair of connections two index loads, two weight broadcasts and
 /// eight 512-bit multiply-adds reading 64-sample transposed input rows) over <see cref="Connections"/> rows
 /// drawn at random from a region of <see cref="RegionKB"/> KB, against the same multiply-adds over the region's
-/// rows in order (one load per multiply-add, nothing else). 24 KB is an L1 block of the forward pass, 120 KB
+/// rows in order (one load per multiply-add, nothing else), and against the same loop over the same rows with
+/// each row number computed in registers instead of loaded from the index table (<see cref="ComputedRows"/>: is
+/// it the table loads that cost?). 24 KB is an L1 block of the forward pass, 120 KB
 /// the backward pass's block at density 0.1, 256 KB a whole 1024-input group (density 0.01). Read against
 /// <see cref="PeakProbe"/>; <c>report.py</c> prints the table. AVX-512 machines only.
 /// </summary>
@@ -46,7 +49,7 @@ public unsafe class SparseLoopCeilingBenchmarks
         for (int k = 0; k < Connections; k++)
         {
             _weights[k] = (float)random.NextDouble();
-            _inputs[k] = random.Next(_rowCount);
+            _inputs[k] = (int)Row((uint)k, (uint)_rowCount);
         }
     }
 
@@ -79,6 +82,43 @@ public unsafe class SparseLoopCeilingBenchmarks
         }
 
         return Vector512.Sum(a0 + a1 + a2 + a3 + e0 + e1 + e2 + e3);
+    }
+
+    [Benchmark]
+    public float ComputedRows()
+    {
+        float* x = _rows, w = _weights;
+        uint rows = (uint)_rowCount;
+        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        for (int k = 0; k < Connections; k += 2)
+        {
+            Vector512<float> wk = Vector512.Create(w[k]), wl = Vector512.Create(w[k + 1]);
+            float* p = x + ((nint)Row((uint)k, rows) * RowFloats), q = x + ((nint)Row((uint)k + 1, rows) * RowFloats);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Load(p), wk, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 16), wk, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 32), wk, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 48), wk, a3);
+            e0 = Vector512.FusedMultiplyAdd(Vector512.Load(q), wl, e0);
+            e1 = Vector512.FusedMultiplyAdd(Vector512.Load(q + 16), wl, e1);
+            e2 = Vector512.FusedMultiplyAdd(Vector512.Load(q + 32), wl, e2);
+            e3 = Vector512.FusedMultiplyAdd(Vector512.Load(q + 48), wl, e3);
+        }
+
+        return Vector512.Sum(a0 + a1 + a2 + a3 + e0 + e1 + e2 + e3);
+    }
+
+    /// <summary>
+    /// The row of connection <paramref name="k"/>: a multiplicative hash of it scaled to <paramref name="rows"/>,
+    /// random-looking like a random mask's inputs, and the same in the table and in <see cref="ComputedRows"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Row(uint k, uint rows)
+    {
+        uint h = k * 0x9E3779B1u;
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        h ^= h >> 12;
+        return (uint)(((ulong)h * rows) >> 32);
     }
 
     [Benchmark]
