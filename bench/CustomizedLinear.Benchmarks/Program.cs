@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace CustomizedLinear.Benchmarks;
@@ -23,6 +25,39 @@ public static class Program
             args = ["--filter", "*LayerBenchmarks*", "*PeakProbe*", "--job", "short", "--inProcess", .. args.Where((a, i) => i != quick && !(named && i == quick + 1))];
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        if (quick >= 0)
+        {
+            PrintQuickSummary(summaries.ToList(), LayerBenchmarks.Only!);
+        }
+    }
+
+    /// <summary>The quick run's configuration as the full report reads it: useful GFLOP/s, % of the in-run peak, ratios.</summary>
+    private static void PrintQuickSummary(List<Summary> summaries, string configuration)
+    {
+        var medians = summaries.SelectMany(s => s.Reports)
+            .Where(r => r.ResultStatistics is not null)
+            .ToDictionary(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name, r => r.ResultStatistics!.Median);
+        if (!medians.TryGetValue(nameof(PeakProbe.Fma), out double peakNs) || !medians.TryGetValue(nameof(LayerBenchmarks.GeneratedForward), out double forwardNs))
+        {
+            return;
+        }
+
+        (Func<IMaskedLinear> create, int batch) = LayerBenchmarks.Configurations[configuration];
+        double connections = create().ConnectionCount;
+        double peak = PeakProbe.Flops / peakNs;
+        Console.WriteLine();
+        Console.WriteLine($"{configuration}: in-run peak {peak:F0} GFLOP/s");
+        Print("forward", forwardNs, 2 * connections * batch, nameof(LayerBenchmarks.CsrForward));
+        if (medians.TryGetValue(nameof(LayerBenchmarks.GeneratedForwardBackward), out double bothNs))
+        {
+            Print("forward+backward", bothNs, 6 * connections * batch, nameof(LayerBenchmarks.CsrForwardBackward));
+        }
+
+        void Print(string what, double ns, double flops, string csr)
+        {
+            string ratio = medians.TryGetValue(csr, out double csrNs) ? $", {csrNs / ns:F1}× the CSR kernel" : "";
+            Console.WriteLine($"  generated {what}: {ns / 1000:F2} µs, {flops / ns:F1} GFLOP/s, {100 * flops / ns / peak:F1}% of peak{ratio}");
+        }
     }
 }
