@@ -2,9 +2,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using CustomizedLinear.Generator.Diagnostics;
-using CustomizedLinear.Generator.Emitting;
+using CustomizedLinear.Generator.Limits;
 using CustomizedLinear.Generator.Model;
 using CustomizedLinear.Generator.Parsing;
+using CustomizedLinear.Generator.Planning;
 using Microsoft.CodeAnalysis;
 
 namespace CustomizedLinear.Generator;
@@ -91,6 +92,8 @@ internal static class LayerBuilder
             }
         }
 
+        var outputStarts = new EquatableArray<int>(starts);
+        var inputsOfConnections = new EquatableArray<int>(connectionInputs);
         return new LayerModel(
             declaration.Namespace,
             declaration.ContainingTypes,
@@ -101,10 +104,9 @@ internal static class LayerBuilder
             declaration.HasBias,
             inputs,
             outputs,
-            new EquatableArray<int>(starts),
-            new EquatableArray<int>(connectionInputs),
-            // Unrolled code has a statement per connection and per input and output, so both must be small.
-            Unrolled: connectionInputs.Length <= KernelEmitter.MaxUnrolledConnections && inputs + outputs <= KernelEmitter.MaxUnrolledConnections);
+            outputStarts,
+            inputsOfConnections,
+            KernelPlanner.Plan(inputs, outputs, outputStarts, inputsOfConnections));
     }
 
     /// <summary>Information about the mask's shape that is worth knowing but never an error.</summary>
@@ -147,17 +149,11 @@ internal static class LayerBuilder
             }
         }
 
-        if (!layer.Unrolled)
+        if (!layer.Kernels.Unrolled)
         {
-            bool byConnections = layer.ConnectionCount > KernelEmitter.MaxUnrolledConnections;
-            string what = byConnections ? "connections" : "inputs and outputs";
+            (string size, string limit) = KernelPlanner.TableDrivenReason(layer.ConnectionCount, layer.InputSize, layer.OutputSize);
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.TableDrivenKernel,
-                declaration.MaskArgumentLocation,
-                layer.ClassName,
-                $"{(byConnections ? layer.ConnectionCount : layer.InputSize + layer.OutputSize)} {what}",
-                $"{KernelEmitter.MaxUnrolledConnections} {what}",
-                KernelEmitter.TableBytesPerConnection));
+                DiagnosticDescriptors.TableDrivenKernel, declaration.MaskArgumentLocation, layer.ClassName, size, limit, KernelLimits.TableBytesPerConnection));
         }
     }
 }

@@ -2,47 +2,29 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using CustomizedLinear.Generator.Model;
+using CustomizedLinear.Generator.Planning;
 
 namespace CustomizedLinear.Generator.Emitting;
 
 /// <summary>
-/// Writes a layer's kernels as straight-line code over its connections: one term per connection,
-/// nothing for a missing one. Long kernels are split into parts so that no method grows past the
-/// size at which the JIT stops optimizing.
+/// Writes a layer's per-sample kernels as its <see cref="KernelPlan"/> says: straight-line code over the
+/// connections (one term per connection, nothing for a missing one, methods cut into the plan's parts), or
+/// calls into the shared table-driven loops.
 /// </summary>
 internal static class KernelEmitter
 {
-    /// <summary>
-    /// Terms per method. A term is about 30 bytes of IL; RyuJIT falls back to minimal optimization
-    /// above 60 KB of IL in one method, so 1024 terms keeps every part well below that.
-    /// </summary>
-    public const int MaxTermsPerMethod = 1024;
-
-    /// <summary>
-    /// Above this many connections a layer gets the table-driven kernels: unrolled code costs about
-    /// 100 bytes of source per connection (forward, input gradient, weight gradient), the index data
-    /// about <see cref="TableBytesPerConnection"/>, so this keeps an unrolled layer under about 1 MB of source.
-    /// </summary>
-    public const int MaxUnrolledConnections = 8192;
-
-    /// <summary>Source bytes per connection of the index data ("123, " and its share of the line).</summary>
-    public const int TableBytesPerConnection = 6;
-
     private const int NumbersPerLine = 32;
-
-    /// <summary>Terms per statement: keeps lines readable and expression trees shallow.</summary>
-    private const int TermsPerStatement = 8;
 
     private const string W = "global::System.ReadOnlySpan<float> w";
 
     /// <summary>One statement, preceded by a comment when it starts an output's or an input's block.</summary>
-    private readonly record struct Statement(string? Comment, string Code, int Cost);
+    private readonly record struct Statement(string? Comment, string Code);
 
     public static void Write(SourceWriter writer, LayerModel layer, string className)
     {
         // The kernels sit at namespace level, so a nested layer is named through its containing types.
         string cref = string.Concat(layer.ContainingTypes.Select(t => t.NameWithTypeParameters.Replace('<', '{').Replace('>', '}') + ".")) + layer.ClassName;
-        writer.WriteLine(layer.Unrolled
+        writer.WriteLine(layer.Kernels.Unrolled
             ? $"/// <summary>Index data and straight-line kernels of <see cref=\"{cref}\"/>; one sample per call.</summary>"
             : $"/// <summary>Index data and table-driven kernels of <see cref=\"{cref}\"/>; one sample per call.</summary>");
         writer.OpenBlock($"file static class {className}");
@@ -56,14 +38,14 @@ internal static class KernelEmitter
             ? $"{W}, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y"
             : $"{W}, global::System.ReadOnlySpan<float> x, global::System.Span<float> y";
         string inputGradParameters = $"{W}, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx";
-        string runs = layer.Unrolled ? "" : Runs(layer);
+        string runs = layer.Kernels.ContiguousRuns ? ", contiguousRuns: true" : "";
         string weightGradParameters = "global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw";
 
         writer.WriteLine();
         writer.WriteLine("/// <summary><c>y = W·x + b</c> for one sample.</summary>");
-        if (layer.Unrolled)
+        if (layer.Kernels.Unrolled)
         {
-            WriteMethod(writer, "Forward", forwardParameters, ForwardStatements(layer));
+            WriteMethod(writer, "Forward", forwardParameters, ForwardStatements(layer), layer.Kernels.ForwardParts);
         }
         else
         {
@@ -71,18 +53,18 @@ internal static class KernelEmitter
             writer.WriteLine($"internal static void Forward({forwardParameters}) => {SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y{runs});");
         }
 
-        if (layer.Unrolled)
+        if (layer.Kernels.Unrolled)
         {
             writer.WriteLine();
             writer.WriteLine("/// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name=\"dx\"/>).</summary>");
-            WriteMethod(writer, "InputGrad", inputGradParameters, InputGradStatements(layer));
+            WriteMethod(writer, "InputGrad", inputGradParameters, InputGradStatements(layer), layer.Kernels.InputGradParts);
         }
 
         writer.WriteLine();
         writer.WriteLine("/// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>");
-        if (layer.Unrolled)
+        if (layer.Kernels.Unrolled)
         {
-            WriteMethod(writer, "AccumulateWeightGrad", weightGradParameters, WeightGradStatements(layer));
+            WriteMethod(writer, "AccumulateWeightGrad", weightGradParameters, WeightGradStatements(layer), layer.Kernels.WeightGradParts);
         }
         else
         {
@@ -91,7 +73,7 @@ internal static class KernelEmitter
 
         string backwardParameters = $"{W}, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx";
         writer.WriteLine();
-        if (layer.Unrolled)
+        if (layer.Kernels.Unrolled)
         {
             writer.WriteLine("/// <summary><see cref=\"AccumulateWeightGrad\"/> and <see cref=\"InputGrad\"/> for one sample.</summary>");
             writer.OpenBlock($"internal static void Backward({backwardParameters})");
@@ -109,30 +91,6 @@ internal static class KernelEmitter
     }
 
     private const string SparseKernels = "global::CustomizedLinear.CompilerServices.SparseKernels";
-
-    /// <summary>
-    /// <c>, contiguousRuns: true</c> when at least half of the eight-connection chunks the per-sample kernels load
-    /// (from the start of each output) are eight consecutive inputs. Measured at batch 1: the vector loads make a
-    /// dense 1024 × 1024 table layer 2.3× faster (forward 196 → 86 µs), while checking for runs on every layer
-    /// made a random one at density 0.5 about 20% slower; hence the generator decides per layer.
-    /// </summary>
-    private static string Runs(LayerModel layer)
-    {
-        int chunks = 0, contiguous = 0;
-        for (int output = 0; output < layer.OutputSize; output++)
-        {
-            for (int k = layer.OutputStarts[output]; k + 8 <= layer.OutputStarts[output + 1]; k += 8)
-            {
-                chunks++;
-                if (layer.ConnectionInputs[k + 7] - layer.ConnectionInputs[k] == 7)
-                {
-                    contiguous++;
-                }
-            }
-        }
-
-        return chunks > 0 && 2 * contiguous >= chunks ? ", contiguousRuns: true" : "";
-    }
 
     /// <summary>The connections as compile-time data: stored in the assembly image, never allocated.</summary>
     private static void WriteIndexData(SourceWriter writer, LayerModel layer)
@@ -165,10 +123,10 @@ internal static class KernelEmitter
         writer.CloseBlock(";");
     }
 
-    private static void WriteMethod(SourceWriter writer, string name, string parameters, List<Statement> statements)
+    /// <summary>One method, or, where the plan cuts it into parts, a method that calls each part in turn.</summary>
+    private static void WriteMethod(SourceWriter writer, string name, string parameters, List<Statement> statements, EquatableArray<int> partStarts)
     {
-        List<List<Statement>> parts = Split(statements);
-        if (parts.Count <= 1)
+        if (partStarts.Count <= 1)
         {
             writer.OpenBlock($"internal static void {name}({parameters})");
             WriteStatements(writer, statements);
@@ -178,38 +136,20 @@ internal static class KernelEmitter
 
         string arguments = string.Join(", ", parameters.Split(',').Select(p => p.Trim().Split(' ').Last()));
         writer.OpenBlock($"internal static void {name}({parameters})");
-        for (int i = 0; i < parts.Count; i++)
+        for (int i = 0; i < partStarts.Count; i++)
         {
             writer.WriteLine($"{name}Part{Names.Int(i)}({arguments});");
         }
 
         writer.CloseBlock();
-        for (int i = 0; i < parts.Count; i++)
+        for (int i = 0; i < partStarts.Count; i++)
         {
+            int end = i + 1 < partStarts.Count ? partStarts[i + 1] : statements.Count;
             writer.WriteLine();
             writer.OpenBlock($"private static void {name}Part{Names.Int(i)}({parameters})");
-            WriteStatements(writer, parts[i]);
+            WriteStatements(writer, statements.GetRange(partStarts[i], end - partStarts[i]));
             writer.CloseBlock();
         }
-    }
-
-    private static List<List<Statement>> Split(List<Statement> statements)
-    {
-        var parts = new List<List<Statement>> { new() };
-        int cost = 0;
-        foreach (Statement statement in statements)
-        {
-            if (cost + statement.Cost > MaxTermsPerMethod && parts[parts.Count - 1].Count > 0)
-            {
-                parts.Add(new List<Statement>());
-                cost = 0;
-            }
-
-            parts[parts.Count - 1].Add(statement);
-            cost += statement.Cost;
-        }
-
-        return parts;
     }
 
     private static void WriteStatements(SourceWriter writer, List<Statement> statements)
@@ -297,7 +237,7 @@ internal static class KernelEmitter
             string? comment = $"// output {output} ← {Plural("input", Enumerable.Range(start, end - start).Select(k => layer.ConnectionInputs[k]).ToList())}";
             for (int k = start; k < end; k++)
             {
-                statements.Add(new Statement(comment, $"gw[{k}] += dy[{output}] * x[{layer.ConnectionInputs[k]}];", 1));
+                statements.Add(new Statement(comment, $"gw[{k}] += dy[{output}] * x[{layer.ConnectionInputs[k]}];"));
                 comment = null;
             }
         }
@@ -305,23 +245,19 @@ internal static class KernelEmitter
         return statements;
     }
 
-    /// <summary><c>target = head + t0 + … ;</c> in statements of at most <see cref="TermsPerStatement"/> terms.</summary>
+    /// <summary><c>target = head + t0 + … ;</c> in the statements <see cref="KernelPlanner.SumStatementTerms"/> cuts it into.</summary>
     private static void AddSum(List<Statement> statements, string comment, string target, string? head, List<string> terms)
     {
-        if (terms.Count == 0)
+        int i = 0;
+        foreach (int count in KernelPlanner.SumStatementTerms(terms.Count))
         {
-            statements.Add(new Statement(comment, $"{target} = {head ?? "0f"};", 1));
-            return;
-        }
-
-        for (int i = 0; i < terms.Count; i += TermsPerStatement)
-        {
-            var chunk = terms.Skip(i).Take(TermsPerStatement).ToList();
-            string sum = string.Join(" + ", chunk);
-            string code = i == 0
-                ? $"{target} = {(head is null ? "" : head + " + ")}{sum};"
-                : $"{target} += {sum};";
-            statements.Add(new Statement(i == 0 ? comment : null, code, chunk.Count));
+            string code = count == 0
+                ? $"{target} = {head ?? "0f"};"
+                : i == 0
+                    ? $"{target} = {(head is null ? "" : head + " + ")}{string.Join(" + ", terms.GetRange(i, count))};"
+                    : $"{target} += {string.Join(" + ", terms.GetRange(i, count))};";
+            statements.Add(new Statement(i == 0 ? comment : null, code));
+            i += count;
         }
     }
 

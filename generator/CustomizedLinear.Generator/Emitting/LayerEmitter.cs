@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomizedLinear.Generator.Limits;
 using CustomizedLinear.Generator.Model;
 
 namespace CustomizedLinear.Generator.Emitting;
@@ -128,7 +129,7 @@ internal static class LayerEmitter
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output, int degreeOfParallelism)");
         w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (degreeOfParallelism == 1 || batch / 2 < {Names.SparseKernels}.MinBatch)");
+        w.OpenBlock($"if (degreeOfParallelism == 1 || batch / 2 < {layer.Kernels.BatchThreshold})");
         w.WriteLine("Forward(input, output);");
         w.WriteLine("return;");
         w.CloseBlock();
@@ -191,9 +192,9 @@ internal static class LayerEmitter
         w.WriteLine("/// <remarks>");
         w.WriteLine($"/// <para>{Count(layer.ConnectionCount, "connection")} of {cells.ToString(CultureInfo.InvariantCulture)} possible (density {density}): only these weights exist,");
         w.WriteLine("/// packed output by output with inputs ascending (PyTorch's <c>weight[mask.T.bool()]</c>).</para>");
-        w.WriteLine(layer.Unrolled
+        w.WriteLine(layer.Kernels.Unrolled
             ? "/// <para>Kernels: straight-line code with one multiply-add per connection and nothing for a missing one.</para>"
-            : $"/// <para>Kernels: table-driven loops over compile-time index data (more than {Names.Int(KernelEmitter.MaxUnrolledConnections)} connections are not unrolled), one multiply-add per connection.</para>");
+            : $"/// <para>Kernels: table-driven loops over compile-time index data (more than {Names.Int(KernelLimits.MaxUnrolledConnections)} connections are not unrolled), one multiply-add per connection.</para>");
         if (layer.InputSize <= MaxPictureSize && layer.OutputSize <= MaxPictureSize)
         {
             WriteMaskPicture(w, layer);
@@ -263,7 +264,7 @@ internal static class LayerEmitter
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output)");
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
+        w.OpenBlock($"if (batch >= {layer.Kernels.BatchThreshold})");
         w.WriteLine("// Vectorised across samples, over the index data.");
         w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);");
         w.WriteLine("return;");
@@ -294,7 +295,7 @@ internal static class LayerEmitter
             w.WriteLine("float[] biasGrad = _biasGrad ??= new float[OutputSize];");
         }
 
-        w.OpenBlock($"if (batch >= {Names.SparseKernels}.MinBatch)");
+        w.OpenBlock($"if (batch >= {layer.Kernels.BatchThreshold})");
         w.WriteLine("// Vectorised across samples, over the same input blocks as Forward.");
         w.WriteLine($"{Names.SparseKernels}.Backward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, input, outputGrad, inputGrad, weightGrad, {(layer.HasBias ? "biasGrad" : "default")}, InputSize, OutputSize);");
         w.WriteLine("return;");

@@ -7,7 +7,7 @@ namespace CustomizedLinear.Generator.Model;
 /// <c>OutputStarts[o] .. OutputStarts[o + 1]</c> (CSR over outputs).
 /// </param>
 /// <param name="ConnectionInputs">The input of each connection, ascending within an output.</param>
-/// <param name="Unrolled">Straight-line code per connection, or (for large layers) a loop over index tables.</param>
+/// <param name="Kernels">How the kernels are built, decided before emit.</param>
 internal sealed record LayerModel(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
@@ -20,7 +20,7 @@ internal sealed record LayerModel(
     int OutputSize,
     EquatableArray<int> OutputStarts,
     EquatableArray<int> ConnectionInputs,
-    bool Unrolled)
+    KernelPlan Kernels)
 {
     public int ConnectionCount => ConnectionInputs.Count;
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading;
 using CustomizedLinear.Generator.Diagnostics;
+using CustomizedLinear.Generator.Limits;
 using CustomizedLinear.Generator.Model;
 using Microsoft.CodeAnalysis.Text;
 

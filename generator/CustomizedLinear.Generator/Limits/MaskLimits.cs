@@ -1,4 +1,4 @@
-namespace CustomizedLinear.Generator.Parsing;
+namespace CustomizedLinear.Generator.Limits;
 
 /// <summary>The largest masks the generator accepts.</summary>
 internal static class MaskLimits

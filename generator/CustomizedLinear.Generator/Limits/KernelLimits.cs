@@ -1,0 +1,34 @@
+namespace CustomizedLinear.Generator.Limits;
+
+/// <summary>
+/// The sizes at which the kernel plan changes shape (see <see cref="Planning.KernelPlanner"/>); beside
+/// <see cref="MaskLimits"/>, which bounds what is accepted at all.
+/// </summary>
+internal static class KernelLimits
+{
+    /// <summary>
+    /// Above this many connections, or inputs plus outputs, a layer gets the table-driven kernels: unrolled code
+    /// costs about 100 bytes of source per connection (forward, input gradient, weight gradient) and a statement
+    /// per input and output, the index data about <see cref="TableBytesPerConnection"/>, so this keeps an
+    /// unrolled layer under about 1 MB of source.
+    /// </summary>
+    public const int MaxUnrolledConnections = 8192;
+
+    /// <summary>Source bytes per connection of the index data ("123, " and its share of the line).</summary>
+    public const int TableBytesPerConnection = 6;
+
+    /// <summary>
+    /// Terms per unrolled method. A term is about 30 bytes of IL; RyuJIT falls back to minimal optimization
+    /// above 60 KB of IL in one method, so 1024 terms keeps every part well below that.
+    /// </summary>
+    public const int MaxTermsPerMethod = 1024;
+
+    /// <summary>Terms per unrolled statement: keeps lines readable and expression trees shallow.</summary>
+    public const int TermsPerStatement = 8;
+
+    /// <summary>
+    /// The per-sample kernels of a table-driven layer read eight connections per step; a layer is marked as made
+    /// of contiguous runs when at least half of these chunks are eight consecutive inputs.
+    /// </summary>
+    public const int ContiguousRunLength = 8;
+}

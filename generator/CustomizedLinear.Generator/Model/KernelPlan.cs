@@ -1,0 +1,42 @@
+namespace CustomizedLinear.Generator.Model;
+
+/// <summary>
+/// Everything about a layer's kernels that is decided when the layer is generated, in one value: made by
+/// <see cref="Planning.KernelPlanner"/> before anything is emitted, rendered as it is by the emitters. The
+/// crossovers behind each choice, and what is left to run time, are in <c>Planning/README.md</c>.
+/// </summary>
+/// <param name="Shape">Straight-line code per connection, or loops over compile-time index tables.</param>
+/// <param name="ContiguousRuns">
+/// Table-driven layers only: most of the layer's connections come in runs of consecutive inputs within an
+/// output, so its per-sample kernels read such a run with one vector load (<c>contiguousRuns: true</c>).
+/// </param>
+/// <param name="ForwardParts">
+/// Unrolled layers only: the statement at which each part of the per-sample forward starts; one entry means
+/// one method. Empty for table-driven layers.
+/// </param>
+/// <param name="InputGradParts">As <paramref name="ForwardParts"/>, for the per-sample input gradient.</param>
+/// <param name="WeightGradParts">As <paramref name="ForwardParts"/>, for the per-sample weight gradient.</param>
+/// <param name="BatchThreshold">
+/// The expression the generated <c>Forward</c> and <c>Backward</c> compare the batch with: from it on, the batch
+/// kernels vectorised across samples run; below it, the per-sample kernels.
+/// </param>
+internal sealed record KernelPlan(
+    KernelShape Shape,
+    bool ContiguousRuns,
+    EquatableArray<int> ForwardParts,
+    EquatableArray<int> InputGradParts,
+    EquatableArray<int> WeightGradParts,
+    string BatchThreshold)
+{
+    public bool Unrolled => Shape == KernelShape.Unrolled;
+}
+
+/// <summary>The two ways a layer's per-sample kernels are written.</summary>
+internal enum KernelShape
+{
+    /// <summary>One multiply-add statement per connection, nothing for a missing one.</summary>
+    Unrolled,
+
+    /// <summary>Shared loops over the layer's index tables, for layers too large to unroll.</summary>
+    TableDriven,
+}
