@@ -6,8 +6,10 @@ using CustomizedLinear.CompilerServices.Simd;
 namespace CustomizedLinear.CompilerServices;
 
 /// <summary>
-/// The batch path of every generated layer: kernels over the layer's compile-time index data, vectorised
-/// across samples with the widest vectors the machine accelerates (512, 256 or 128 bits).
+/// The entry point generated code calls for kernels over a layer's compile-time index data: the batch path of
+/// every layer (<see cref="BatchKernels{TVector}"/>, vectorised across samples with the widest vectors the machine
+/// accelerates: 512, 256 or 128 bits) and the per-sample path of table-driven layers (<see cref="PerSampleKernels"/>).
+/// Unrolled layers run their own straight-line code per sample.
 /// </summary>
 /// <remarks>Called by generated code; not part of the public contract.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -94,11 +96,11 @@ public static class SparseKernels
     {
         if (contiguousRuns)
         {
-            SampleKernels.Forward<Yes>(outputStarts, connectionInputs, weights, bias, x, y);
+            PerSampleKernels.Forward<Yes>(outputStarts, connectionInputs, weights, bias, x, y);
         }
         else
         {
-            SampleKernels.Forward<No>(outputStarts, connectionInputs, weights, bias, x, y);
+            PerSampleKernels.Forward<No>(outputStarts, connectionInputs, weights, bias, x, y);
         }
     }
 
@@ -107,11 +109,11 @@ public static class SparseKernels
     {
         if (contiguousRuns)
         {
-            SampleKernels.AccumulateWeightGrad<Yes>(outputStarts, connectionInputs, x, dy, gw);
+            PerSampleKernels.AccumulateWeightGrad<Yes>(outputStarts, connectionInputs, x, dy, gw);
         }
         else
         {
-            SampleKernels.AccumulateWeightGrad<No>(outputStarts, connectionInputs, x, dy, gw);
+            PerSampleKernels.AccumulateWeightGrad<No>(outputStarts, connectionInputs, x, dy, gw);
         }
     }
 
@@ -120,11 +122,11 @@ public static class SparseKernels
     {
         if (contiguousRuns)
         {
-            SampleKernels.Backward<Yes>(outputStarts, connectionInputs, weights, x, dy, gw, dx);
+            PerSampleKernels.Backward<Yes>(outputStarts, connectionInputs, weights, x, dy, gw, dx);
         }
         else
         {
-            SampleKernels.Backward<No>(outputStarts, connectionInputs, weights, x, dy, gw, dx);
+            PerSampleKernels.Backward<No>(outputStarts, connectionInputs, weights, x, dy, gw, dx);
         }
     }
 

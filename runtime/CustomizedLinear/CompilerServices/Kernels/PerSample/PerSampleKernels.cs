@@ -7,14 +7,15 @@ namespace CustomizedLinear.CompilerServices;
 /// One sample through a table-driven layer. The inputs of eight connections are loaded one by one into a
 /// vector (the JIT makes each a load folded into an insert), which then meets eight packed weights in one
 /// multiply-add. Measured on 784×256 @0.1 (Zen 5): 4.1 µs per forward, against 6.6 µs with AVX2 gathers
-/// (slow on this core) and 5.2 µs with four scalar chains. Layers the generator marks as made mostly of runs of
-/// consecutive inputs (<c>TRuns</c> on the methods) read a run of eight with one vector load
-/// instead. Machines without 256-bit vectors use four lanes; machines without vectors use <see cref="TableKernels"/>.
+/// (slow on this core) and 5.2 µs with four scalar chains. Layers whose kernel plan says they are made mostly of
+/// contiguous runs (eight consecutive inputs of one output; <c>TContiguousRuns</c> on the methods) read such a run
+/// with one vector load instead. Machines without 256-bit vectors use four lanes; machines without vectors use
+/// <see cref="TableKernels"/>.
 /// </summary>
-internal static class SampleKernels
+internal static class PerSampleKernels
 {
-    public static unsafe void Forward<TRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
-        where TRuns : struct, IFlag
+    public static unsafe void Forward<TContiguousRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
+        where TContiguousRuns : struct, IFlag
     {
         if (!Vector128.IsHardwareAccelerated)
         {
@@ -35,13 +36,13 @@ internal static class SampleKernels
                     Vector256<float> a = Vector256<float>.Zero, b = Vector256<float>.Zero;
                     for (; k + 16 <= end; k += 16)
                     {
-                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8<TRuns>(xs, inputs + k), a);
-                        b = Vector256.MultiplyAddEstimate(Vector256.Load(w + k + 8), Inputs8<TRuns>(xs, inputs + k + 8), b);
+                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8<TContiguousRuns>(xs, inputs + k), a);
+                        b = Vector256.MultiplyAddEstimate(Vector256.Load(w + k + 8), Inputs8<TContiguousRuns>(xs, inputs + k + 8), b);
                     }
 
                     for (; k + 8 <= end; k += 8)
                     {
-                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8<TRuns>(xs, inputs + k), a);
+                        a = Vector256.MultiplyAddEstimate(Vector256.Load(w + k), Inputs8<TContiguousRuns>(xs, inputs + k), a);
                     }
 
                     sum = Vector256.Sum(a + b);
@@ -51,8 +52,8 @@ internal static class SampleKernels
                     Vector128<float> a = Vector128<float>.Zero, b = Vector128<float>.Zero;
                     for (; k + 8 <= end; k += 8)
                     {
-                        a = Vector128.MultiplyAddEstimate(Vector128.Load(w + k), Inputs4<TRuns>(xs, inputs + k), a);
-                        b = Vector128.MultiplyAddEstimate(Vector128.Load(w + k + 4), Inputs4<TRuns>(xs, inputs + k + 4), b);
+                        a = Vector128.MultiplyAddEstimate(Vector128.Load(w + k), Inputs4<TContiguousRuns>(xs, inputs + k), a);
+                        b = Vector128.MultiplyAddEstimate(Vector128.Load(w + k + 4), Inputs4<TContiguousRuns>(xs, inputs + k + 4), b);
                     }
 
                     sum = Vector128.Sum(a + b);
@@ -77,8 +78,8 @@ internal static class SampleKernels
     }
 
     /// <summary><c>gw += dy·xᵀ</c> at the connected positions.</summary>
-    public static unsafe void AccumulateWeightGrad<TRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw)
-        where TRuns : struct, IFlag
+    public static unsafe void AccumulateWeightGrad<TContiguousRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw)
+        where TContiguousRuns : struct, IFlag
     {
         if (!Vector128.IsHardwareAccelerated)
         {
@@ -93,7 +94,7 @@ internal static class SampleKernels
             for (int o = 0; o < dy.Length; o++)
             {
                 int k = outputStarts[o];
-                AccumulateWeightGrad<TRuns>(xs, inputs, g, dy[o], ref k, outputStarts[o + 1]);
+                AccumulateWeightGrad<TContiguousRuns>(xs, inputs, g, dy[o], ref k, outputStarts[o + 1]);
             }
         }
     }
@@ -102,8 +103,8 @@ internal static class SampleKernels
     /// <see cref="AccumulateWeightGrad(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     /// and <c>dx = Wᵀ·dy</c> (overwritten) in one pass over the connections, which share their index loads.
     /// </summary>
-    public static unsafe void Backward<TRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx)
-        where TRuns : struct, IFlag
+    public static unsafe void Backward<TContiguousRuns>(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> gw, Span<float> dx)
+        where TContiguousRuns : struct, IFlag
     {
         if (!Vector128.IsHardwareAccelerated)
         {
@@ -129,12 +130,12 @@ internal static class SampleKernels
                     for (; k + 8 <= end; k += 8)
                     {
                         int* p = inputs + k;
-                        Vector256.Store(Vector256.MultiplyAddEstimate(gradients, Inputs8<TRuns>(xs, p), Vector256.Load(g + k)), g + k);
+                        Vector256.Store(Vector256.MultiplyAddEstimate(gradients, Inputs8<TContiguousRuns>(xs, p), Vector256.Load(g + k)), g + k);
 
                         // One multiply for eight input-gradient terms, added one by one (inputs differ within an output)
                         // unless they are a contiguous run.
                         Vector256<float> terms = Vector256.Load(w + k) * gradients;
-                        if (TRuns.On && p[7] - p[0] == 7)
+                        if (TContiguousRuns.On && p[7] - p[0] == 7)
                         {
                             Vector256.Store(Vector256.Load(d + p[0]) + terms, d + p[0]);
                             continue;
@@ -161,15 +162,15 @@ internal static class SampleKernels
     }
 
     /// <summary>Connections <paramref name="k"/> .. <paramref name="end"/> of one output: <c>gw += gradient · x</c>.</summary>
-    private static unsafe void AccumulateWeightGrad<TRuns>(float* xs, int* inputs, float* g, float gradient, ref int k, int end)
-        where TRuns : struct, IFlag
+    private static unsafe void AccumulateWeightGrad<TContiguousRuns>(float* xs, int* inputs, float* g, float gradient, ref int k, int end)
+        where TContiguousRuns : struct, IFlag
     {
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> d = Vector256.Create(gradient);
             for (; k + 8 <= end; k += 8)
             {
-                Vector256.Store(Vector256.MultiplyAddEstimate(d, Inputs8<TRuns>(xs, inputs + k), Vector256.Load(g + k)), g + k);
+                Vector256.Store(Vector256.MultiplyAddEstimate(d, Inputs8<TContiguousRuns>(xs, inputs + k), Vector256.Load(g + k)), g + k);
             }
         }
         else
@@ -177,7 +178,7 @@ internal static class SampleKernels
             Vector128<float> d = Vector128.Create(gradient);
             for (; k + 4 <= end; k += 4)
             {
-                Vector128.Store(Vector128.MultiplyAddEstimate(d, Inputs4<TRuns>(xs, inputs + k), Vector128.Load(g + k)), g + k);
+                Vector128.Store(Vector128.MultiplyAddEstimate(d, Inputs4<TContiguousRuns>(xs, inputs + k), Vector128.Load(g + k)), g + k);
             }
         }
 
@@ -191,15 +192,15 @@ internal static class SampleKernels
     /// The inputs of eight connections of one output. Their inputs ascend and differ, so when the last is seven
     /// past the first they are a contiguous run (a dense stretch of the mask) and one vector load reads them.
     /// </summary>
-    private static unsafe Vector256<float> Inputs8<TRuns>(float* xs, int* p)
-        where TRuns : struct, IFlag =>
-        TRuns.On && p[7] - p[0] == 7
+    private static unsafe Vector256<float> Inputs8<TContiguousRuns>(float* xs, int* p)
+        where TContiguousRuns : struct, IFlag =>
+        TContiguousRuns.On && p[7] - p[0] == 7
             ? Vector256.Load(xs + p[0])
             : Vector256.Create(xs[p[0]], xs[p[1]], xs[p[2]], xs[p[3]], xs[p[4]], xs[p[5]], xs[p[6]], xs[p[7]]);
 
-    private static unsafe Vector128<float> Inputs4<TRuns>(float* xs, int* p)
-        where TRuns : struct, IFlag =>
-        TRuns.On && p[3] - p[0] == 3
+    private static unsafe Vector128<float> Inputs4<TContiguousRuns>(float* xs, int* p)
+        where TContiguousRuns : struct, IFlag =>
+        TContiguousRuns.On && p[3] - p[0] == 3
             ? Vector128.Load(xs + p[0])
             : Vector128.Create(xs[p[0]], xs[p[1]], xs[p[2]], xs[p[3]]);
 }

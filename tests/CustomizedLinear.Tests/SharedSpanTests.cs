@@ -7,31 +7,31 @@ using Xunit;
 namespace CustomizedLinear.Tests;
 
 /// <summary>
-/// The shared runs the forward pass hands to its register-blocked kernel (<see cref="InputBlocks.Runs"/>), against a
-/// brute-force search: for every block and whole group of outputs, the longest run of consecutive inputs that every
+/// The shared spans the forward pass hands to its register-blocked kernel (<see cref="InputBlocks.SharedSpans"/>), against a
+/// brute-force search: for every block and whole group of outputs, the longest span of consecutive inputs that every
 /// output of the group is connected to (the first one when several are as long; none when it holds less than half
 /// of the group's connections in the block), and where it starts in each output's range of the block. The layers'
-/// results with runs are checked against the dense reference in the generator tests (the Band, Grouped, Made and
+/// results with shared spans are checked against the dense reference in the generator tests (the Band, Grouped, Made and
 /// dense cases).
 /// </summary>
-public sealed class SharedRunTests
+public sealed class SharedSpanTests
 {
     [Theory]
     [InlineData(2, 16)]
     [InlineData(4, 16)]
     [InlineData(4, 37)]
     [InlineData(2, 100)]
-    public void RunsAreTheLongestSharedRunsOfEachBlockAndGroup(int rows, int blockSize)
+    public void SharedSpansAreTheLongestOfEachBlockAndGroup(int rows, int blockSize)
     {
         var random = new Random(rows * 1000 + blockSize);
-        int withRuns = 0, withoutRuns = 0;
+        int withSpans = 0, withoutSpans = 0;
         for (int trial = 0; trial < 40; trial++)
         {
             int inputs = 1 + random.Next(120), outputs = 1 + random.Next(23);
             var mask = new bool[outputs, inputs];
             for (int o = 0; o < outputs; o++)
             {
-                // Random connections plus, often, a band shared with the neighbours, so that runs of every length occur.
+                // Random connections plus, often, a band shared with the neighbours, so that spans of every length occur.
                 int center = random.Next(inputs), width = random.Next(12);
                 for (int i = 0; i < inputs; i++)
                 {
@@ -61,7 +61,7 @@ public sealed class SharedRunTests
                 for (int g = 0; g + rows <= outputs; g += rows)
                 {
                     int from = b * blockSize, to = Math.Min(inputs, (b + 1) * blockSize);
-                    (int length, int first) = LongestSharedRun(mask, g, rows, from, to);
+                    (int length, int first) = LongestSharedSpan(mask, g, rows, from, to);
                     int connections = 0;
                     for (int j = 0; j < rows; j++)
                     {
@@ -71,30 +71,30 @@ public sealed class SharedRunTests
                         }
                     }
 
-                    if (length < InputBlocks.MinRun || 2 * length * rows < connections)
+                    if (length < ConnectionBlocks.MinSharedSpan || 2 * length * rows < connections)
                     {
                         length = 0;
                     }
 
                     any |= length > 0;
-                    int[]? runs = blocks.Runs;
-                    int entry = (b * blocks.RunEntriesPerBlock) + ((g / rows) * (rows + 1));
-                    Assert.Equal(length, runs is null ? 0 : runs[entry]);
+                    int[]? spans = blocks.SharedSpans;
+                    int entry = (b * blocks.SpanEntriesPerBlock) + ((g / rows) * (rows + 1));
+                    Assert.Equal(length, spans is null ? 0 : spans[entry]);
                     for (int j = 0; j < rows && length > 0; j++)
                     {
                         int blockStart = blocks.Starts[(b * outputs) + g + j];
-                        Assert.Equal(first, connectionInputs[blockStart + runs![entry + 1 + j]]);
+                        Assert.Equal(first, connectionInputs[blockStart + spans![entry + 1 + j]]);
                     }
                 }
             }
 
-            Assert.Equal(any, blocks.Runs is not null);
-            withRuns += any ? 1 : 0;
-            withoutRuns += any ? 0 : 1;
+            Assert.Equal(any, blocks.SharedSpans is not null);
+            withSpans += any ? 1 : 0;
+            withoutSpans += any ? 0 : 1;
         }
 
         // Both kinds of layer occurred.
-        Assert.True(withRuns > 0 && withoutRuns > 0, $"{withRuns} layers with runs, {withoutRuns} without");
+        Assert.True(withSpans > 0 && withoutSpans > 0, $"{withSpans} layers with shared spans, {withoutSpans} without");
     }
 
     [Theory]
@@ -110,9 +110,9 @@ public sealed class SharedRunTests
         ConnectionBlocks blocks = ConnectionBlocks.Get(ref cache, starts, inputs, 300, group);
         foreach (InputBlocks cut in new[] { blocks.Forward, blocks.Backward })
         {
-            Assert.Equal(rows, cut.RowsPerRun);
-            Assert.NotNull(cut.Runs);
-            Assert.Equal(Math.Min(300, cut.BlockSize), cut.Runs![0]);
+            Assert.Equal(rows, cut.OutputsPerSpan);
+            Assert.NotNull(cut.SharedSpans);
+            Assert.Equal(Math.Min(300, cut.BlockSize), cut.SharedSpans![0]);
         }
 
         // Dense: both passes take L1-sized blocks, so they share one cut.
@@ -120,7 +120,7 @@ public sealed class SharedRunTests
         Assert.Same(blocks, ConnectionBlocks.Get(ref cache, starts, inputs, 300, group));
     }
 
-    private static (int Length, int First) LongestSharedRun(bool[,] mask, int firstOutput, int rows, int from, int to)
+    private static (int Length, int First) LongestSharedSpan(bool[,] mask, int firstOutput, int rows, int from, int to)
     {
         int best = 0, bestFirst = -1;
         for (int a = from; a < to; a++)
