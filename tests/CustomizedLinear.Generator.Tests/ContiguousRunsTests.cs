@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text;
+using CustomizedLinear.Testing;
 using Xunit;
 
 namespace CustomizedLinear.Generator.Tests;

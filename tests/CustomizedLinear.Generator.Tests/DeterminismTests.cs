@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using CustomizedLinear.Testing;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
 

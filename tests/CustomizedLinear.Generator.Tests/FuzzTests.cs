@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using CustomizedLinear.Generator.Parsing;
+using CustomizedLinear.Testing;
 using Microsoft.CodeAnalysis;
 using Xunit;
 

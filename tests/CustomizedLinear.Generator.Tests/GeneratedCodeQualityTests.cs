@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Text.RegularExpressions;
+using CustomizedLinear.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;

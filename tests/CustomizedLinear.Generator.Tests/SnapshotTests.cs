@@ -1,4 +1,5 @@
 using System.Linq;
+using CustomizedLinear.Testing;
 using Xunit;
 
 namespace CustomizedLinear.Generator.Tests;

@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using System.Text;
+using CustomizedLinear.Testing;
 
-namespace CustomizedLinear.Generator.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>A mask to generate a layer from: <c>Mask</c> is <c>[in, out]</c> whatever the file's layout.</summary>
 internal sealed record MaskCase(int Index, string Name, bool[,] Mask, bool Bias, bool OutputsByInputs, string Text)

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Xunit;
 
-namespace CustomizedLinear.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>Weights and the batch kernels' scratch start on a 64-byte boundary and stay there.</summary>
 public sealed class AlignmentTests

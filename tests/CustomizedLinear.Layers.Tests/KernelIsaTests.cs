@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 using CustomizedLinear.CompilerServices;
 using Xunit;
 
-namespace CustomizedLinear.Generator.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>
 /// Which vector width the batch kernels run with. CI runs the correctness tests once per width

@@ -1,6 +1,6 @@
 using CustomizedLinear;
 
-namespace CustomizedLinear.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>The original module's first test: recover a known sparse weight.</summary>
 [MaskedLinear("masks/recover.txt", Bias = false)]

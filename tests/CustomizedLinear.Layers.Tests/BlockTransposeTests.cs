@@ -3,7 +3,7 @@ using System.Linq;
 using CustomizedLinear.CompilerServices;
 using Xunit;
 
-namespace CustomizedLinear.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>The tiled transposes around the batch kernels, against a plain double loop over every shape edge.</summary>
 public sealed class BlockTransposeTests

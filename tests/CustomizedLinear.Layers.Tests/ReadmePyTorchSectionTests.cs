@@ -9,7 +9,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit;
 
-namespace CustomizedLinear.Tests.ReadmePyTorch;
+namespace CustomizedLinear.Layers.Tests.ReadmePyTorch;
 
 // The layers of the README section "Train in PyTorch, deploy with CustomizedLinear", declared as it declares
 // them. masks/l0.txt and masks/l2.txt are byte for byte what its np.savetxt(path, m.astype(int), fmt="%d")
@@ -454,7 +454,7 @@ public sealed class ReadmePyTorchSectionTests
         return Regex.Replace(comment < 0 ? line : line[..comment], @"\s+", " ").Trim();
     }
 
-    private static string ProjectDirectory() => Path.Combine(RepositoryRoot(), "tests", "CustomizedLinear.Tests");
+    private static string ProjectDirectory() => Path.Combine(RepositoryRoot(), "tests", "CustomizedLinear.Layers.Tests");
 
     private static string RepositoryRoot()
     {

@@ -4,7 +4,7 @@ using System.Linq;
 using CustomizedLinear.CompilerServices;
 using Xunit;
 
-namespace CustomizedLinear.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>
 /// The shared spans the forward pass hands to its register-blocked kernel (<see cref="InputBlocks.SharedSpans"/>), against a

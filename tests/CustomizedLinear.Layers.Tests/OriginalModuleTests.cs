@@ -4,7 +4,7 @@ using System.Linq;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace CustomizedLinear.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>The original PyTorch module's own tests, ported.</summary>
 public sealed class OriginalModuleTests(ITestOutputHelper log)

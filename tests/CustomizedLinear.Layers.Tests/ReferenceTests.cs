@@ -4,7 +4,7 @@ using System.Linq;
 using CustomizedLinear.Testing;
 using Xunit;
 
-namespace CustomizedLinear.Generator.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>Every generated layer against the dense double-precision reference, forward and backward.</summary>
 public sealed class ReferenceTests
@@ -27,8 +27,8 @@ public sealed class ReferenceTests
         Assert.Contains(cases, c => !c.Bias);
         Assert.Contains(cases, c => c.OutputsByInputs);
         // Both kernel strategies: unrolled straight-line code and the table-driven kernel.
-        Assert.Contains(cases, c => c.Connections > Limits.KernelLimits.MaxUnrolledConnections);
-        Assert.Contains(cases, c => c.Connections > 1000 && c.Connections <= Limits.KernelLimits.MaxUnrolledConnections);
+        Assert.Contains(cases, c => c.Connections > Generator.Limits.KernelLimits.MaxUnrolledConnections);
+        Assert.Contains(cases, c => c.Connections > 1000 && c.Connections <= Generator.Limits.KernelLimits.MaxUnrolledConnections);
         // An output with no connections and an input with no connections, in masks that have connections.
         Assert.Contains(cases, c => c.Connections > 0 && Enumerable.Range(0, c.Outputs).Any(o => Enumerable.Range(0, c.Inputs).All(i => !c.Mask[i, o])));
         Assert.Contains(cases, c => c.Connections > 0 && Enumerable.Range(0, c.Inputs).Any(i => Enumerable.Range(0, c.Outputs).All(o => !c.Mask[i, o])));

@@ -8,7 +8,7 @@ using CustomizedLinear.Testing;
 using Quickstart;
 using Xunit;
 
-namespace CustomizedLinear.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>Runs the Quickstart sample and checks every number it prints against a double-precision recomputation.</summary>
 public sealed class QuickstartTests

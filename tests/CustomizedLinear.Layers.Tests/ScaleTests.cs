@@ -4,7 +4,7 @@ using System.Text;
 using CustomizedLinear.Testing;
 using Xunit;
 
-namespace CustomizedLinear.Generator.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>A layer of a million connections generates bounded source, compiles, and computes the right thing.</summary>
 public sealed class ScaleTests

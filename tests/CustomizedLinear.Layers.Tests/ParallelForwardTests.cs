@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using Xunit;
 
-namespace CustomizedLinear.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>The optional multi-threaded Forward overload.</summary>
 public sealed class ParallelForwardTests

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
-namespace CustomizedLinear.Generator.Tests;
+namespace CustomizedLinear.Testing;
 
 /// <summary>An additional file held in memory.</summary>
 internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using CustomizedLinear.Testing;
 using Xunit;
 
-namespace CustomizedLinear.Generator.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>The behaviour api.md promises for every generated layer, beyond the maths.</summary>
 public sealed class LayerContractTests
@@ -18,15 +18,15 @@ public sealed class LayerContractTests
     /// </summary>
     public static IEnumerable<object[]> SomeCases =>
         RandomLayers.Cases
-            .Where(c => c.Connections > 0 && (c.Index % 4 == 0 || c.Index % 4 == 3 || c.Name == "Seed" || c.Connections > Limits.KernelLimits.MaxUnrolledConnections))
+            .Where(c => c.Connections > 0 && (c.Index % 4 == 0 || c.Index % 4 == 3 || c.Name == "Seed" || c.Connections > Generator.Limits.KernelLimits.MaxUnrolledConnections))
             .Select(c => new object[] { c.Index });
 
     [Fact]
     public void SomeCasesCoverBothStrategiesWithAndWithoutBias()
     {
         var cases = SomeCases.Select(o => RandomLayers.Cases[(int)o[0]]).ToList();
-        Assert.Contains(cases, c => c.Connections > Limits.KernelLimits.MaxUnrolledConnections);
-        Assert.Contains(cases, c => c.Connections <= Limits.KernelLimits.MaxUnrolledConnections);
+        Assert.Contains(cases, c => c.Connections > Generator.Limits.KernelLimits.MaxUnrolledConnections);
+        Assert.Contains(cases, c => c.Connections <= Generator.Limits.KernelLimits.MaxUnrolledConnections);
         Assert.Contains(cases, c => c.Bias);
         Assert.Contains(cases, c => !c.Bias);
     }

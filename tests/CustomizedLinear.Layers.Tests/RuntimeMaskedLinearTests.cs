@@ -4,7 +4,7 @@ using System.Linq;
 using CustomizedLinear.Testing;
 using Xunit;
 
-namespace CustomizedLinear.Generator.Tests;
+namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>RuntimeMaskedLinear against the dense reference, and against the generated layer of the same mask.</summary>
 public sealed class RuntimeMaskedLinearTests
