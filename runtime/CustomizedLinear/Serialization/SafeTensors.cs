@@ -174,7 +174,7 @@ public static class SafeTensors
             offset = end;
         }
 
-        return new Prepared(SafeTensorsHeader.Write(TorchMetadata, entries), tensors.Select(t => t.Values).ToArray());
+        return new Prepared(SafeTensorsHeaderWriter.Write(TorchMetadata, entries), tensors.Select(t => t.Values).ToArray());
     }
 
     private static Target[] Targets((string Prefix, IMaskedLinear Layer)[] layers, out Dictionary<string, (Target Target, Kind Kind)> names)
@@ -236,10 +236,10 @@ public static class SafeTensors
         }
 
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > SafeTensorsHeader.MaxHeaderLength)
+        if (headerLength > SafeTensorsFormat.MaxHeaderLength)
         {
             throw new InvalidDataException(
-                $"The safetensors header length is {headerLength} bytes, more than the limit of {SafeTensorsHeader.MaxHeaderLength} bytes.");
+                $"The safetensors header length is {headerLength} bytes, more than the limit of {SafeTensorsFormat.MaxHeaderLength} bytes.");
         }
 
         if (available is long total && (long)headerLength > total - 8)
@@ -249,8 +249,8 @@ public static class SafeTensors
         }
 
         byte[] header = ReadHeader(stream, (int)headerLength);
-        List<SafeTensorsEntry> entries = SafeTensorsHeader.Parse(header);
-        ulong dataLength = SafeTensorsHeader.CheckLayout(entries);
+        List<SafeTensorsEntry> entries = SafeTensorsHeaderReader.Parse(header);
+        ulong dataLength = SafeTensorsHeaderReader.CheckLayout(entries);
         if (available is long all)
         {
             ulong actual = (ulong)(all - 8 - (long)headerLength);
@@ -339,7 +339,7 @@ public static class SafeTensors
         {
             unexpected.Sort(StringComparer.Ordinal);
             throw new InvalidDataException(
-                $"The safetensors file has {unexpected.Count} tensor(s) that belong to none of the given layers: {Quote(unexpected)}. Pass every layer the file holds, with its prefix.");
+                $"The safetensors file has {unexpected.Count} tensor(s) that belong to none of the given layers: {ErrorText.Names(unexpected)}. Pass every layer the file holds, with its prefix.");
         }
     }
 
@@ -458,18 +458,6 @@ public static class SafeTensors
         }
     }
 
-    private static string Quote(IEnumerable<string> names)
-    {
-        const int Shown = 10;
-        var list = names.ToList();
-        string shown = string.Join(", ", list.Take(Shown).Select(n => $"'{n}'"));
-        return list.Count > Shown ? $"{shown} and {list.Count - Shown} more" : shown;
-    }
-
-    private static string Format(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
     /// <summary>A serialized file: the padded header and the F32 tensors in data order.</summary>
     private sealed class Prepared(byte[] header, float[][] tensors)
     {
@@ -509,10 +497,10 @@ public static class SafeTensors
             WeightName = prefix + "weight";
             BiasName = prefix + "bias";
             MaskName = prefix + "mask";
-            WeightUtf8 = SafeTensorsHeader.TryEncode(WeightName)
+            WeightUtf8 = SafeTensorsFormat.TryEncode(WeightName)
                 ?? throw new ArgumentException($"layers[{index}].Prefix is not valid Unicode (it has an unpaired surrogate).", "layers");
-            BiasUtf8 = SafeTensorsHeader.TryEncode(BiasName)!;
-            MaskUtf8 = SafeTensorsHeader.TryEncode(MaskName)!;
+            BiasUtf8 = SafeTensorsFormat.TryEncode(BiasName)!;
+            MaskUtf8 = SafeTensorsFormat.TryEncode(MaskName)!;
 
             int inputs = layer.InputSize;
             int outputs = layer.OutputSize;
@@ -590,7 +578,7 @@ public static class SafeTensors
             if (Weight is null)
             {
                 throw new InvalidDataException(
-                    $"Tensor '{WeightName}' of {layer} is missing; the file has {(all.Count == 0 ? "no tensors" : Quote(all.Select(e => e.Name).Order(StringComparer.Ordinal)))}.");
+                    $"Tensor '{WeightName}' of {layer} is missing; the file has {(all.Count == 0 ? "no tensors" : ErrorText.Names(all.Select(e => e.Name).Order(StringComparer.Ordinal)))}.");
             }
 
             if (Layer.HasBias && Bias is null)
@@ -669,7 +657,7 @@ public static class SafeTensors
             {
                 string at = kind == Kind.Bias ? $"'{BiasName}'[{index}]" : $"'{(kind == Kind.Weight ? WeightName : MaskName)}'[{index / inputs}, {index % inputs}]";
                 throw new InvalidDataException(
-                    $"Tensor {at} is {Format(big)} (F64), too large for float32 (largest {Format(float.MaxValue)}): it would load as an infinity.");
+                    $"Tensor {at} is {ErrorText.Number(big)} (F64), too large for float32 (largest {ErrorText.Number(float.MaxValue)}): it would load as an infinity.");
             }
 
             if (MaskValues is not null)
@@ -677,7 +665,7 @@ public static class SafeTensors
                 (int Index, string Text)? bad = null;
                 if (Mask!.DType == "F64")
                 {
-                    bad = F64BadMask is (int at, double wrong) ? (at, Format(wrong)) : null;
+                    bad = F64BadMask is (int at, double wrong) ? (at, ErrorText.Number(wrong)) : null;
                 }
                 else
                 {
@@ -686,7 +674,7 @@ public static class SafeTensors
                         float value = MaskValues[k];
                         if (value != 0f && value != 1f)
                         {
-                            bad = (k, Format(value));
+                            bad = (k, ErrorText.Number(value));
                             break;
                         }
                     }
@@ -717,7 +705,7 @@ public static class SafeTensors
             {
                 if (F64BadWeight is (int at, double value))
                 {
-                    throw UnconnectedWeight(at / inputs, at % inputs, Format(value));
+                    throw UnconnectedWeight(at / inputs, at % inputs, ErrorText.Number(value));
                 }
             }
             else
@@ -729,7 +717,7 @@ public static class SafeTensors
                         float value = WeightValues[o * inputs + i];
                         if (value != 0f && !Layer.IsConnected(i, o))
                         {
-                            throw UnconnectedWeight(o, i, Format(value));
+                            throw UnconnectedWeight(o, i, ErrorText.Number(value));
                         }
                     }
                 }
@@ -750,7 +738,7 @@ public static class SafeTensors
             if (!entry.Shape.AsSpan().SequenceEqual(expected))
             {
                 throw new InvalidDataException(
-                    $"Tensor '{entry.Name}' has shape {entry.ShapeText}, but the layer needs {meaning} = {SafeTensorsHeader.FormatShape(expected)}.");
+                    $"Tensor '{entry.Name}' has shape {entry.ShapeText}, but the layer needs {meaning} = {ErrorText.Shape(expected)}.");
             }
         }
     }
