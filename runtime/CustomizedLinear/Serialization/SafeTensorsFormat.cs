@@ -2,9 +2,12 @@ using System.Text;
 
 namespace CustomizedLinear;
 
-/// <summary>The facts of the safetensors format that both reading and writing rely on.</summary>
+/// <summary>What reading and writing safetensors share: the format's limits, metadata key, dtype sizes and header encoding.</summary>
 internal static class SafeTensorsFormat
 {
+    /// <summary>Not part of the format: the size of the buffer the data section streams through, both ways.</summary>
+    public const int ChunkBytes = 1 << 16;
+
     /// <summary>The reference implementation's limit on the header length.</summary>
     public const ulong MaxHeaderLength = 100_000_000;
 
