@@ -2,7 +2,7 @@ using System.Text;
 
 namespace CustomizedLinear;
 
-/// <summary>What reading and writing safetensors share: the format's limits, metadata key, dtype sizes and header encoding.</summary>
+/// <summary>What reading and writing safetensors share: the format's limits, metadata key, dtype sizes and name encoding, and the buffer size.</summary>
 internal static class SafeTensorsFormat
 {
     /// <summary>Not part of the format: the size of the buffer the data section streams through, both ways.</summary>

@@ -7,10 +7,8 @@ using System.Text.Unicode;
 
 namespace CustomizedLinear;
 
-/// <summary>
-/// Parses the JSON header of a safetensors file into its tensors and checks that their offsets tile the data
-/// section, by the rules of the reference implementation (huggingface/safetensors).
-/// </summary>
+/// <summary>Parses a safetensors JSON header into its tensors and checks that their offsets tile the data section.</summary>
+/// <remarks>The rules are the reference implementation's (huggingface/safetensors).</remarks>
 internal static class SafeTensorsHeaderReader
 {
     /// <summary>

@@ -6,10 +6,11 @@ using System.Linq;
 
 namespace CustomizedLinear;
 
-/// <summary>
-/// Reads a safetensors stream into checked layers, all or nothing: everything is parsed and checked before the
-/// first layer changes, and a layer that still fails makes every layer go back to what it was.
-/// </summary>
+/// <summary>Reads a safetensors stream into the layers, all or nothing.</summary>
+/// <remarks>
+/// Everything is parsed and checked before the first layer changes, and a layer that still fails makes every
+/// layer go back to what it was.
+/// </remarks>
 internal static class SafeTensorsReader
 {
     public static void Read(Stream stream, LayerTensors[] layers, Dictionary<string, (LayerTensors Layer, TensorKind Kind)> names)
