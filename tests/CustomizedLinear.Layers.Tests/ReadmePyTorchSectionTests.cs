@@ -1,12 +1,11 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CustomizedLinear.Testing;
 using Xunit;
 
 namespace CustomizedLinear.Layers.Tests.ReadmePyTorch;
@@ -22,9 +21,10 @@ namespace CustomizedLinear.Layers.Tests.ReadmePyTorch;
 /// <summary>
 /// Keeps the README section "Train in PyTorch, deploy with CustomizedLinear" true: its C# runs here on a file laid
 /// out as <c>safetensors.torch.save_file({k: v.contiguous() for k, v in model.state_dict().items()})</c> lays out the
-/// original module's <c>nn.Sequential(CustomizedLinear(m0), ReLU(), CustomizedLinear(m2))</c>, written by an
-/// independent writer below; what <c>SafeTensors.Save</c> writes is parsed independently and compared with that
-/// <c>state_dict</c>; and the README shows this file's code and error message.
+/// original module's <c>nn.Sequential(CustomizedLinear(m0), ReLU(), CustomizedLinear(m2))</c>, written by the
+/// tests' independent safetensors writer (<see cref="RawSafeTensors"/>, in tests/Shared); what <c>SafeTensors.Save</c>
+/// writes is parsed independently and compared with that <c>state_dict</c>; and the README shows this file's code and
+/// error message.
 /// </summary>
 public sealed class ReadmePyTorchSectionTests
 {
@@ -302,60 +302,19 @@ public sealed class ReadmePyTorchSectionTests
     /// dtype; without <c>metadata</c> there is no <c>__metadata__</c>, which loads the same): the 8-byte little-endian
     /// header length, the compact JSON header with <c>__metadata__</c> <c>{"format":"pt"}</c> first and the tensors in
     /// name order (the reference sorts by dtype, then name), padded with spaces to a multiple of 8 bytes, then the
-    /// little-endian data in the same order.
+    /// little-endian data in the same order. <see cref="RawSafeTensors"/> writes exactly that when given the tensors in
+    /// name order.
     /// </summary>
     private static byte[] TorchSaveFile(IEnumerable<(string Name, int[] Shape, double[] Values)> tensors, string dtype)
     {
-        var json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
-        var data = new MemoryStream();
+        var file = new RawSafeTensors { Metadata = "{\"format\":\"pt\"}" };
         foreach ((string name, int[] shape, double[] values) in tensors.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             Assert.Equal(shape.Aggregate(1, (a, b) => a * b), values.Length);
-            long begin = data.Length;
-            foreach (double value in values)
-            {
-                data.Write(Encode(value, dtype));
-            }
-
-            json.Append(CultureInfo.InvariantCulture, $",\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{begin},{data.Length}]}}");
+            file.Tensor(name, dtype, shape, values);
         }
 
-        json.Append('}');
-        byte[] header = Encoding.UTF8.GetBytes(json.ToString());
-        header = [.. header, .. Enumerable.Repeat((byte)' ', (8 - (header.Length % 8)) % 8)];
-        var file = new byte[8 + header.Length + data.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
-        header.CopyTo(file, 8);
-        data.ToArray().CopyTo(file, 8 + header.Length);
-        return file;
-    }
-
-    private static byte[] Encode(double value, string dtype)
-    {
-        switch (dtype)
-        {
-            case "F64":
-                var f64 = new byte[8];
-                BinaryPrimitives.WriteDoubleLittleEndian(f64, value);
-                return f64;
-            case "F32":
-                var f32 = new byte[4];
-                BinaryPrimitives.WriteSingleLittleEndian(f32, (float)value);
-                return f32;
-            case "F16":
-                Assert.Equal(value, (double)(Half)value); // the test's numbers are exact in every dtype
-                var f16 = new byte[2];
-                BinaryPrimitives.WriteHalfLittleEndian(f16, (Half)value);
-                return f16;
-            case "BF16":
-                uint bits = BitConverter.SingleToUInt32Bits((float)value);
-                Assert.Equal(0u, bits & 0xFFFF);
-                var bf16 = new byte[2];
-                BinaryPrimitives.WriteUInt16LittleEndian(bf16, (ushort)(bits >> 16));
-                return bf16;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a dtype the test writes");
-        }
+        return file.Build();
     }
 
     /// <summary>model(x) = W2 · relu(W0 · x + b0) + b2 in double precision, from the state_dict's numbers.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using CustomizedLinear.Testing;
 using Xunit;
 
 namespace CustomizedLinear.Runtime.Tests;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
@@ -8,72 +7,10 @@ using System.Text.Unicode;
 
 namespace CustomizedLinear;
 
-/// <summary>One tensor of a safetensors header: name, dtype, shape and byte range in the data section.</summary>
-internal sealed class SafeTensorsEntry
+/// <summary>Parses a safetensors JSON header into its tensors and checks that their offsets tile the data section.</summary>
+/// <remarks>The rules are the reference implementation's (huggingface/safetensors).</remarks>
+internal static class SafeTensorsHeaderReader
 {
-    public SafeTensorsEntry(string name, string dtype, int elementSize, ulong[] shape, ulong begin, ulong end)
-    {
-        Name = name;
-        DType = dtype;
-        ElementSize = elementSize;
-        Shape = shape;
-        Begin = begin;
-        End = end;
-    }
-
-    public string Name { get; }
-
-    public string DType { get; }
-
-    public int ElementSize { get; }
-
-    public ulong[] Shape { get; }
-
-    /// <summary>Start of the tensor's bytes, relative to the data section.</summary>
-    public ulong Begin { get; }
-
-    /// <summary>End (exclusive) of the tensor's bytes, relative to the data section.</summary>
-    public ulong End { get; }
-
-    public string ShapeText => SafeTensorsHeader.FormatShape(Shape);
-
-    public string OffsetsText => $"[{Begin}, {End}]";
-}
-
-/// <summary>
-/// Reads and writes the JSON header of the safetensors format and checks the layout of the data section
-/// (the rules of the reference implementation, huggingface/safetensors).
-/// </summary>
-internal static class SafeTensorsHeader
-{
-    /// <summary>The reference implementation's limit on the header length.</summary>
-    public const ulong MaxHeaderLength = 100_000_000;
-
-    public const string MetadataKey = "__metadata__";
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>Bytes per element of every dtype the format defines; 0 when unknown.</summary>
-    public static int ElementSize(string dtype) => dtype switch
-    {
-        "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" => 1,
-        "I16" or "U16" or "F16" or "BF16" => 2,
-        "I32" or "U32" or "F32" => 4,
-        "I64" or "U64" or "F64" => 8,
-        _ => 0,
-    };
-
-    public static string FormatShape(ReadOnlySpan<ulong> shape)
-    {
-        var text = new StringBuilder("[");
-        for (int k = 0; k < shape.Length; k++)
-        {
-            text.Append(k == 0 ? "" : ", ").Append(shape[k].ToString(CultureInfo.InvariantCulture));
-        }
-
-        return text.Append(']').ToString();
-    }
-
     /// <summary>
     /// Parses a header: UTF-8, a JSON object starting with <c>{</c>, no duplicate names, <c>__metadata__</c>
     /// a string → string object, every other entry a tensor with a known dtype, a shape of non-negative
@@ -113,7 +50,7 @@ internal static class SafeTensorsHeader
                     throw new InvalidDataException($"The safetensors header names '{name}' more than once (duplicate key).");
                 }
 
-                if (name == MetadataKey)
+                if (name == SafeTensorsFormat.MetadataKey)
                 {
                     ParseMetadata(ref reader);
                 }
@@ -177,70 +114,6 @@ internal static class SafeTensorsHeader
         return next;
     }
 
-    /// <summary>
-    /// Writes the header: <c>{"__metadata__":{...},"name":{"dtype":...,"shape":[...],"data_offsets":[b,e]},...}</c>
-    /// in the given order, compact, padded with spaces to a multiple of 8 bytes.
-    /// </summary>
-    public static byte[] Write(IReadOnlyList<KeyValuePair<string, string>> metadata, IReadOnlyList<SafeTensorsEntry> tensors)
-    {
-        var json = new StringBuilder();
-        json.Append('{');
-        bool first = true;
-        if (metadata.Count != 0)
-        {
-            AppendString(json, MetadataKey);
-            json.Append(":{");
-            for (int k = 0; k < metadata.Count; k++)
-            {
-                json.Append(k == 0 ? "" : ",");
-                AppendString(json, metadata[k].Key);
-                json.Append(':');
-                AppendString(json, metadata[k].Value);
-            }
-
-            json.Append('}');
-            first = false;
-        }
-
-        foreach (SafeTensorsEntry tensor in tensors)
-        {
-            json.Append(first ? "" : ",");
-            first = false;
-            AppendString(json, tensor.Name);
-            json.Append(":{\"dtype\":");
-            AppendString(json, tensor.DType);
-            json.Append(",\"shape\":[");
-            for (int k = 0; k < tensor.Shape.Length; k++)
-            {
-                json.Append(k == 0 ? "" : ",").Append(tensor.Shape[k].ToString(CultureInfo.InvariantCulture));
-            }
-
-            json.Append("],\"data_offsets\":[")
-                .Append(tensor.Begin.ToString(CultureInfo.InvariantCulture))
-                .Append(',')
-                .Append(tensor.End.ToString(CultureInfo.InvariantCulture))
-                .Append("]}");
-        }
-
-        json.Append('}');
-        int length = StrictUtf8.GetByteCount(json.ToString());
-        json.Append(' ', (8 - length % 8) % 8);
-        return StrictUtf8.GetBytes(json.ToString());
-    }
-
-    /// <summary>The UTF-8 bytes of a name, or <see langword="null"/> when it is not valid Unicode (an unpaired surrogate).</summary>
-    public static byte[]? TryEncode(string name)
-    {
-        try
-        {
-            return StrictUtf8.GetBytes(name);
-        }
-        catch (EncoderFallbackException)
-        {
-            return null;
-        }
-    }
-
     private static void CheckUtf8(ReadOnlySpan<byte> header)
     {
         if (Utf8.IsValid(header))
@@ -267,7 +140,7 @@ internal static class SafeTensorsHeader
         Read(ref reader);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new InvalidDataException($"The safetensors header's {MetadataKey} must be an object of strings, but it is {Describe(reader.TokenType)}.");
+            throw new InvalidDataException($"The safetensors header's {SafeTensorsFormat.MetadataKey} must be an object of strings, but it is {Describe(reader.TokenType)}.");
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -282,13 +155,13 @@ internal static class SafeTensorsHeader
             string key = reader.GetString()!;
             if (!keys.Add(key))
             {
-                throw new InvalidDataException($"The safetensors header's {MetadataKey} names '{key}' more than once (duplicate key).");
+                throw new InvalidDataException($"The safetensors header's {SafeTensorsFormat.MetadataKey} names '{key}' more than once (duplicate key).");
             }
 
             Read(ref reader);
             if (reader.TokenType != JsonTokenType.String)
             {
-                throw new InvalidDataException($"The safetensors header's {MetadataKey}['{key}'] must be a string, but it is {Describe(reader.TokenType)}.");
+                throw new InvalidDataException($"The safetensors header's {SafeTensorsFormat.MetadataKey}['{key}'] must be a string, but it is {Describe(reader.TokenType)}.");
             }
 
             _ = reader.GetString();
@@ -354,7 +227,7 @@ internal static class SafeTensorsHeader
             throw new InvalidDataException($"Tensor '{name}' has no {missing}.");
         }
 
-        int elementSize = ElementSize(dtype);
+        int elementSize = SafeTensorsFormat.ElementSize(dtype);
         if (elementSize == 0)
         {
             throw new InvalidDataException(
@@ -374,7 +247,7 @@ internal static class SafeTensorsHeader
         }
 
         ulong[] dims = shape.ToArray();
-        string shapeText = FormatShape(dims);
+        string shapeText = ErrorText.Shape(dims);
         ulong bytes = (ulong)elementSize;
         bool overflow = false;
         foreach (ulong dim in dims)
@@ -444,36 +317,4 @@ internal static class SafeTensorsHeader
     };
 
     private static string Printable(byte b) => b is >= 0x20 and < 0x7F ? ((char)b).ToString() : $"\\x{b:X2}";
-
-    /// <summary>A JSON string with the escapes serde_json uses: quote, backslash and control characters.</summary>
-    private static void AppendString(StringBuilder json, string value)
-    {
-        json.Append('"');
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': json.Append("\\\""); break;
-                case '\\': json.Append("\\\\"); break;
-                case '\b': json.Append("\\b"); break;
-                case '\f': json.Append("\\f"); break;
-                case '\n': json.Append("\\n"); break;
-                case '\r': json.Append("\\r"); break;
-                case '\t': json.Append("\\t"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        json.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        json.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        json.Append('"');
-    }
 }

@@ -4,88 +4,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using Xunit;
 
 namespace CustomizedLinear.Runtime.Tests;
-
-/// <summary>
-/// Builds safetensors files byte by byte, independently of <see cref="SafeTensors"/>: the header is a JSON
-/// string written here by hand, the data little-endian bytes.
-/// </summary>
-internal sealed class RawSafeTensors
-{
-    private readonly List<(string Json, byte[] Data)> _entries = [];
-
-    public string? Metadata { get; set; } = "{\"format\":\"pt\"}";
-
-    /// <summary>Adds a tensor whose data_offsets follow the previous one.</summary>
-    public RawSafeTensors Add(string name, string dtype, int[] shape, byte[] data, string? offsets = null, string? shapeJson = null)
-    {
-        int begin = _entries.Sum(e => e.Data.Length);
-        string offsetJson = offsets ?? $"[{begin},{begin + data.Length}]";
-        string json = $"\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":{shapeJson ?? "[" + string.Join(",", shape) + "]"},\"data_offsets\":{offsetJson}}}";
-        _entries.Add((json, data));
-        return this;
-    }
-
-    public RawSafeTensors F32(string name, int[] shape, params float[] values) => Add(name, "F32", shape, Bytes.F32(values));
-
-    public string HeaderJson()
-    {
-        var parts = new List<string>();
-        if (Metadata is not null)
-        {
-            parts.Add("\"__metadata__\":" + Metadata);
-        }
-
-        parts.AddRange(_entries.Select(e => e.Json));
-        return "{" + string.Join(",", parts) + "}";
-    }
-
-    public byte[] Data() => _entries.SelectMany(e => e.Data).ToArray();
-
-    public byte[] Build() => Bytes.File(HeaderJson(), Data());
-}
-
-/// <summary>Little-endian encodings and file assembly.</summary>
-internal static class Bytes
-{
-    public static byte[] F32(params float[] values)
-    {
-        var bytes = new byte[4 * values.Length];
-        for (int k = 0; k < values.Length; k++)
-        {
-            uint bits = BitConverter.SingleToUInt32Bits(values[k]);
-            bytes[4 * k] = (byte)bits;
-            bytes[4 * k + 1] = (byte)(bits >> 8);
-            bytes[4 * k + 2] = (byte)(bits >> 16);
-            bytes[4 * k + 3] = (byte)(bits >> 24);
-        }
-
-        return bytes;
-    }
-
-    public static byte[] U16(params ushort[] values) =>
-        values.SelectMany(v => new[] { (byte)v, (byte)(v >> 8) }).ToArray();
-
-    public static byte[] U64(ulong value) => Enumerable.Range(0, 8).Select(k => (byte)(value >> (8 * k))).ToArray();
-
-    public static byte[] F64(params double[] values) =>
-        values.SelectMany(v => U64(BitConverter.DoubleToUInt64Bits(v))).ToArray();
-
-    /// <summary>8-byte length, the header as UTF-8 padded with spaces to a multiple of 8, then the data.</summary>
-    public static byte[] File(string header, byte[] data, bool pad = true)
-    {
-        byte[] json = Encoding.UTF8.GetBytes(header);
-        int padding = pad ? (8 - json.Length % 8) % 8 : 0;
-        json = [.. json, .. Enumerable.Repeat((byte)' ', padding)];
-        return File((ulong)json.Length, json, data);
-    }
-
-    public static byte[] File(ulong headerLength, byte[] header, byte[] data) => [.. U64(headerLength), .. header, .. data];
-}
 
 /// <summary>A tiny safetensors reader for checking what Save writes: its own parsing with JsonDocument.</summary>
 internal sealed class ParsedSafeTensors

@@ -1,0 +1,121 @@
+using System;
+using System.IO;
+
+namespace CustomizedLinear;
+
+/// <summary>
+/// Saves and loads layers as <see href="https://github.com/huggingface/safetensors">safetensors</see> files
+/// with PyTorch <c>state_dict</c> names, so a file moves between this library and PyTorch
+/// (<c>safetensors.torch.save_file(model.state_dict(), path)</c> / <c>model.load_state_dict(load_file(path))</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each <c>(Prefix, Layer)</c> pair owns the tensors <c>&lt;Prefix&gt;weight</c> (F32 <c>[OutputSize, InputSize]</c>,
+/// dense, 0 where unconnected), <c>&lt;Prefix&gt;bias</c> (F32 <c>[OutputSize]</c>, only when the layer has a bias)
+/// and <c>&lt;Prefix&gt;mask</c> (F32 <c>[OutputSize, InputSize]</c> of 1/0: the original PyTorch
+/// <c>CustomizedLinear</c> module keeps its mask in its <c>state_dict</c> in that layout). Prefixes are used
+/// exactly as given, so they carry their own separator: <c>""</c>, <c>"0."</c>, <c>"encoder."</c>.
+/// </para>
+/// <para>
+/// The file is the safetensors layout: an 8-byte little-endian header length, a UTF-8 JSON header and the
+/// little-endian tensor data. <see cref="Save(Stream, ValueTuple{string, IMaskedLinear}[])"/> writes what the
+/// reference implementation writes (tensors sorted by name, header padded with spaces to a multiple of 8),
+/// with <c>__metadata__</c> <c>{"format":"pt"}</c> as transformers' <c>save_pretrained</c> writes it
+/// (<c>safetensors.torch.save_file</c> writes metadata only when given <c>metadata=</c>, and its
+/// <c>load_file</c> ignores it), byte for byte the same every time.
+/// <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/> checks everything the reference
+/// implementation checks, and the tensors against the layers, before changing anything.
+/// </para>
+/// </remarks>
+public static class SafeTensors
+{
+    /// <summary>Saves the layers to a safetensors file, replacing it if it exists.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="layers">The layers and the name prefixes of their tensors, e.g. <c>("0.", first), ("2.", second)</c> for an <c>nn.Sequential</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Two layers would write the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent (its <c>Bias</c> length is not <c>OutputSize</c>).</exception>
+    /// <remarks>Every argument is checked before the file is created.</remarks>
+    public static void Save(string path, params (string Prefix, IMaskedLinear Layer)[] layers)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SafeTensorsWriter writer = SafeTensorsWriter.Prepare(layers);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        writer.WriteTo(file);
+    }
+
+    /// <summary>Saves the layers in the safetensors format to a stream, from its current position. The stream is left open.</summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="layers">The layers and the name prefixes of their tensors, e.g. <c>("0.", first), ("2.", second)</c> for an <c>nn.Sequential</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable, two layers would write the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent (its <c>Bias</c> length is not <c>OutputSize</c>).</exception>
+    /// <remarks>Every argument is checked before anything is written.</remarks>
+    public static void Save(Stream stream, params (string Prefix, IMaskedLinear Layer)[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+
+        SafeTensorsWriter.Prepare(layers).WriteTo(stream);
+    }
+
+    /// <summary>Loads the layers from a safetensors file, all or nothing.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="layers">The layers and the name prefixes of their tensors, as they were saved.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Two layers would read the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or does not fit the layers; the message says what is wrong. No layer is changed. Also thrown, with the layer's exception as <see cref="Exception.InnerException"/> and every layer restored, when a layer's <see cref="IMaskedLinear.LoadDenseWeight"/> throws after the checks.</exception>
+    /// <remarks>See <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/> for what is checked.</remarks>
+    public static void Load(string path, params (string Prefix, IMaskedLinear Layer)[] layers)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        LayerTensors[] bound = LayerTensors.Bind(layers, out var names);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        SafeTensorsReader.Read(file, bound, names);
+    }
+
+    /// <summary>
+    /// Loads the layers from a safetensors stream, all or nothing: the whole input is parsed and checked
+    /// against every layer before any layer changes, and on any failure every layer is left as it was.
+    /// </summary>
+    /// <param name="stream">A readable stream, read from its current position to its end (seekable or not). It is left open.</param>
+    /// <param name="layers">The layers and the name prefixes of their tensors, as they were saved.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, two layers would read the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent.</exception>
+    /// <exception cref="InvalidDataException">The input is malformed or does not fit the layers; the message says what is wrong. No layer is changed. Also thrown, with the layer's exception as <see cref="Exception.InnerException"/> and every layer restored, when a layer's <see cref="IMaskedLinear.LoadDenseWeight"/> throws after the checks.</exception>
+    /// <remarks>
+    /// <para>
+    /// The format is checked as the reference implementation checks it: a header length of at most
+    /// 100,000,000 bytes that fits in the input; a header of valid UTF-8 holding one JSON object (starting
+    /// with <c>{</c>, trailing spaces allowed) with no duplicate names; <c>__metadata__</c>, if present, an
+    /// object of strings; every tensor an object of exactly <c>dtype</c> (a safetensors dtype), <c>shape</c>
+    /// (non-negative integers) and <c>data_offsets</c> (two non-negative integers, end ≥ begin, spanning
+    /// shape × dtype size bytes); the tensors tiling the data section from byte 0 without gaps or overlaps, up
+    /// to exactly the end of the input.
+    /// </para>
+    /// <para>
+    /// Then against the layers: <c>&lt;Prefix&gt;weight</c> must be present, and <c>&lt;Prefix&gt;bias</c> exactly
+    /// when the layer has a bias; <c>&lt;Prefix&gt;mask</c> is optional (a plain <c>nn.Linear</c> file has none).
+    /// Weight and mask must have shape <c>[OutputSize, InputSize]</c> and bias <c>[OutputSize]</c>, each of dtype
+    /// F32, F16, BF16 or F64 (converted to float; F64 rounds to nearest, and a finite F64 value too large for
+    /// float, which would become an infinity, is rejected; NaN and infinities load as they are). A mask must
+    /// hold only 0 and 1 and equal the layer's compiled mask (<see cref="IMaskedLinear.IsConnected"/>); the
+    /// weight must be 0 (or -0.0) at every unconnected position. Both are checked on the values in the file,
+    /// before any rounding: an F64 1E-60 is not 0, and an F64 1.000000000001 is not 1. A tensor that belongs
+    /// to none of the given layers is rejected, as PyTorch's strict <c>load_state_dict</c> rejects unexpected
+    /// keys: pass every layer the file holds.
+    /// </para>
+    /// </remarks>
+    public static void Load(Stream stream, params (string Prefix, IMaskedLinear Layer)[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+
+        LayerTensors[] bound = LayerTensors.Bind(layers, out var names);
+        SafeTensorsReader.Read(stream, bound, names);
+    }
+}
