@@ -1,0 +1,86 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using CustomizedLinear.Generator.Limits;
+using CustomizedLinear.Generator.Model;
+using CustomizedLinear.Generator.Planning;
+using CustomizedLinear.Testing;
+using Xunit;
+
+namespace CustomizedLinear.Generator.Tests;
+
+/// <summary>
+/// The kernel plan at its crossovers, and the unrolled code it cuts into parts read back from the generated
+/// source: no part over the term limit, and no cut earlier than the limit forces.
+/// </summary>
+public sealed class KernelPlanTests
+{
+    [Theory]
+    [InlineData(8191, 1, true)]   // 8,191 connections, 8,192 inputs + outputs
+    [InlineData(8192, 1, false)]  // 8,192 connections, but 8,193 inputs + outputs
+    [InlineData(4096, 2, true)]   // 8,192 connections
+    [InlineData(4097, 2, false)]  // 8,194 connections
+    public void UnrolledUpToTheLimitOfConnectionsAndOfInputsPlusOutputs(int inputs, int outputs, bool unrolled)
+    {
+        // Dense masks: inputs × outputs connections, inputs + outputs sides.
+        var starts = Enumerable.Range(0, outputs + 1).Select(o => o * inputs).ToArray();
+        var connectionInputs = Enumerable.Range(0, outputs).SelectMany(_ => Enumerable.Range(0, inputs)).ToArray();
+        KernelPlan plan = KernelPlanner.Plan(inputs, outputs, new EquatableArray<int>(starts), new EquatableArray<int>(connectionInputs));
+        Assert.Equal(unrolled ? KernelShape.Unrolled : KernelShape.TableDriven, plan.Shape);
+        Assert.Equal(plan.Unrolled, plan.ForwardParts.Count > 0);
+
+        // A dense table-driven layer is all contiguous runs; an unrolled one reads no tables per sample.
+        Assert.Equal(!plan.Unrolled, plan.ContiguousRuns);
+    }
+
+    [Theory]
+    [InlineData(2000, 1, 1.0)]   // one output of 2,000 terms: its sum spans two parts
+    [InlineData(300, 20, 0.9)]   // about 5,400 terms
+    [InlineData(90, 100, 0.85)]  // about 7,650 terms
+    [InlineData(30, 20, 0.5)]    // about 300 terms: one method each
+    public void UnrolledPartsStayUnderTheTermLimitAndAreCutOnlyWhenItForces(int inputs, int outputs, double density)
+    {
+        var random = new Random(inputs * 31 + outputs);
+        var mask = new StringBuilder();
+        for (int i = 0; i < inputs; i++)
+        {
+            mask.AppendJoin(' ', Enumerable.Range(0, outputs).Select(_ => random.NextDouble() < density ? "1" : "0")).Append('\n');
+        }
+
+        int connections = mask.ToString().Count(c => c == '1');
+        string code = GeneratorHarness.RunSingle(mask.ToString()).GeneratedSources.Single().SourceText.ToString();
+        foreach (string method in new[] { "Forward", "InputGrad", "AccumulateWeightGrad" })
+        {
+            var parts = Regex.Matches(code, $@"private static void {method}Part(\d+)\([^)]*\)\n\s*\{{\n(?<body>.*?)\n\s*\}}\n", RegexOptions.Singleline)
+                .Select(m => m.Groups["body"].Value.Split('\n').Where(l => l.TrimEnd().EndsWith(';')).Select(Terms).ToList())
+                .ToList();
+            if (method == "AccumulateWeightGrad")
+            {
+                // One term per connection: the parts are known without the plan.
+                Assert.Equal((connections + KernelLimits.MaxTermsPerMethod - 1) / KernelLimits.MaxTermsPerMethod, Math.Max(1, parts.Count));
+            }
+
+            if (parts.Count == 0)
+            {
+                // Not split: then the whole method fits.
+                Match whole = Regex.Match(code, $@"internal static void {method}\([^)]*\)\n\s*\{{\n(?<body>.*?)\n\s*\}}\n", RegexOptions.Singleline);
+                Assert.True(whole.Success, method);
+                Assert.True(whole.Groups["body"].Value.Split('\n').Sum(Terms) <= KernelLimits.MaxTermsPerMethod, method);
+                continue;
+            }
+
+            for (int p = 0; p < parts.Count; p++)
+            {
+                Assert.True(parts[p].Sum() <= KernelLimits.MaxTermsPerMethod, $"{method} part {p}: {parts[p].Sum()} terms");
+                if (p + 1 < parts.Count)
+                {
+                    Assert.True(parts[p].Sum() + parts[p + 1][0] > KernelLimits.MaxTermsPerMethod, $"{method} part {p} was cut before it had to be");
+                }
+            }
+        }
+
+        // A statement's terms: its multiplications, or 1 for a statement without any (= 0f, = b[o]).
+        static int Terms(string statement) => statement.Trim().Length == 0 || statement.TrimStart().StartsWith("//", StringComparison.Ordinal) ? 0 : Math.Max(1, Regex.Matches(statement, @"\] \* ").Count);
+    }
+}
