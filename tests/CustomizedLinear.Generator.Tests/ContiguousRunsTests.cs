@@ -9,7 +9,7 @@ namespace CustomizedLinear.Generator.Tests;
 /// <summary>
 /// Table-driven layers whose connections mostly come in runs of consecutive inputs ask the per-sample kernels to
 /// read those runs with vector loads; other layers do not pay for the check. (The results of such layers are
-/// checked against the dense reference at batches 1, 3 and 8 in <see cref="ReferenceTests"/>: the dense 260 × 130
+/// checked against the dense reference at batches 1, 3 and 8 in <c>ReferenceTests</c> (CustomizedLinear.Layers.Tests): the dense 260 × 130
 /// case.)
 /// </summary>
 public sealed class ContiguousRunsTests

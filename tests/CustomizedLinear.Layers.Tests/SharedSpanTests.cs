@@ -11,7 +11,7 @@ namespace CustomizedLinear.Layers.Tests;
 /// brute-force search: for every block and whole group of outputs, the longest span of consecutive inputs that every
 /// output of the group is connected to (the first one when several are as long; none when it holds less than half
 /// of the group's connections in the block), and where it starts in each output's range of the block. The layers'
-/// results with shared spans are checked against the dense reference in the generator tests (the Band, Grouped, Made and
+/// results with shared spans are checked against the dense reference in <see cref="ReferenceTests"/> (the Band, Grouped, Made and
 /// dense cases).
 /// </summary>
 public sealed class SharedSpanTests
