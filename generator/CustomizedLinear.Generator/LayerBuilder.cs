@@ -19,7 +19,7 @@ internal static class LayerBuilder
     /// <summary>Pairs a declaration with the additional file its mask path resolves to.</summary>
     public static LayerInput Match(LayerDeclaration declaration, IReadOnlyList<MaskFileText> files, string? projectDirectory)
     {
-        // Exact match only: api.md makes a path that no AdditionalFile has, in any case, an error.
+        // Exact match only, letter case included (docs/api.md): a path no AdditionalFile has is an error on every OS.
         MaskFileText? mask = files.FirstOrDefault(f => string.Equals(f.NormalizedPath, declaration.ResolvedMaskPath, System.StringComparison.Ordinal));
         return new LayerInput(declaration, mask, projectDirectory);
     }

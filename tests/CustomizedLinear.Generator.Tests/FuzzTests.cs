@@ -12,7 +12,7 @@ namespace CustomizedLinear.Generator.Tests;
 
 /// <summary>
 /// The generator never throws: 10,000 generated inputs each to the parser and to the generator, checked
-/// against an independent reading of mask-format.md.
+/// against an independent reading of docs/mask-format.md.
 /// </summary>
 public sealed class FuzzTests
 {
@@ -94,7 +94,7 @@ public sealed class FuzzTests
     private static string Arguments(Random random) =>
         (random.Next(2) == 0 ? ", Bias = false" : "") + (random.Next(3) == 0 ? ", Layout = CustomizedLinear.MaskLayout.OutputsByInputs" : "");
 
-    /// <summary>mask-format.md read as plainly as possible: null when the text is not a valid mask.</summary>
+    /// <summary>docs/mask-format.md read as plainly as possible: null when the text is not a valid mask.</summary>
     private static byte[,]? ReferenceParse(string text)
     {
         if (text.StartsWith('\uFEFF'))

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace CustomizedLinear.Generator.Tests;
 
-/// <summary>The mask text format of shared/spec/mask-format.md.</summary>
+/// <summary>The mask text format of docs/mask-format.md.</summary>
 public sealed class MaskParserTests
 {
     private static readonly byte[] Seed = [1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1];

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using CustomizedLinear.Generator.Model;
-using CustomizedLinear.Generator.Planning;
+using CustomizedLinear.Generator.Limits;
 
 namespace CustomizedLinear.Generator.Emitting;
 
@@ -50,7 +50,7 @@ internal static class KernelEmitter
         else
         {
             string bias = layer.HasBias ? "b" : "global::System.ReadOnlySpan<float>.Empty";
-            writer.WriteLine($"internal static void Forward({forwardParameters}) => {SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y{runs});");
+            writer.WriteLine($"internal static void Forward({forwardParameters}) => {Names.SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y{runs});");
         }
 
         if (layer.Kernels.Unrolled)
@@ -68,7 +68,7 @@ internal static class KernelEmitter
         }
         else
         {
-            writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {SparseKernels}.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw{runs});");
+            writer.WriteLine($"internal static void AccumulateWeightGrad({weightGradParameters}) => {Names.SparseKernels}.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw{runs});");
         }
 
         string backwardParameters = $"{W}, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw, global::System.Span<float> dx";
@@ -84,13 +84,11 @@ internal static class KernelEmitter
         else
         {
             writer.WriteLine("/// <summary><see cref=\"AccumulateWeightGrad\"/> and <c>dx = Wᵀ·dy</c> (overwrites <paramref name=\"dx\"/>) in one pass, for one sample.</summary>");
-            writer.WriteLine($"internal static void Backward({backwardParameters}) => {SparseKernels}.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx{runs});");
+            writer.WriteLine($"internal static void Backward({backwardParameters}) => {Names.SparseKernels}.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx{runs});");
         }
 
         writer.CloseBlock();
     }
-
-    private const string SparseKernels = "global::CustomizedLinear.CompilerServices.SparseKernels";
 
     /// <summary>The connections as compile-time data: stored in the assembly image, never allocated.</summary>
     private static void WriteIndexData(SourceWriter writer, LayerModel layer)
@@ -245,11 +243,11 @@ internal static class KernelEmitter
         return statements;
     }
 
-    /// <summary><c>target = head + t0 + … ;</c> in the statements <see cref="KernelPlanner.SumStatementTerms"/> cuts it into.</summary>
+    /// <summary><c>target = head + t0 + … ;</c> in the statements <see cref="KernelLimits.SumStatementTerms"/> cuts it into.</summary>
     private static void AddSum(List<Statement> statements, string comment, string target, string? head, List<string> terms)
     {
         int i = 0;
-        foreach (int count in KernelPlanner.SumStatementTerms(terms.Count))
+        foreach (int count in KernelLimits.SumStatementTerms(terms.Count))
         {
             string code = count == 0
                 ? $"{target} = {head ?? "0f"};"

@@ -129,7 +129,7 @@ internal static class LayerEmitter
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output, int degreeOfParallelism)");
         w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (degreeOfParallelism == 1 || batch / 2 < {layer.Kernels.BatchThreshold})");
+        w.OpenBlock($"if (degreeOfParallelism == 1 || batch / 2 < {Threshold(layer.Kernels.BatchThreshold)})");
         w.WriteLine("Forward(input, output);");
         w.WriteLine("return;");
         w.CloseBlock();
@@ -264,7 +264,7 @@ internal static class LayerEmitter
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output)");
         w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (batch >= {layer.Kernels.BatchThreshold})");
+        w.OpenBlock($"if (batch >= {Threshold(layer.Kernels.BatchThreshold)})");
         w.WriteLine("// Vectorised across samples, over the index data.");
         w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);");
         w.WriteLine("return;");
@@ -295,7 +295,7 @@ internal static class LayerEmitter
             w.WriteLine("float[] biasGrad = _biasGrad ??= new float[OutputSize];");
         }
 
-        w.OpenBlock($"if (batch >= {layer.Kernels.BatchThreshold})");
+        w.OpenBlock($"if (batch >= {Threshold(layer.Kernels.BatchThreshold)})");
         w.WriteLine("// Vectorised across samples, over the same input blocks as Forward.");
         w.WriteLine($"{Names.SparseKernels}.Backward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, input, outputGrad, inputGrad, weightGrad, {(layer.HasBias ? "biasGrad" : "default")}, InputSize, OutputSize);");
         w.WriteLine("return;");
@@ -321,6 +321,15 @@ internal static class LayerEmitter
         w.CloseBlock();
         w.CloseBlock();
     }
+
+    /// <summary>The plan's batch threshold as the generated code reads it.</summary>
+    private static string Threshold(BatchThreshold threshold) => threshold switch
+    {
+        BatchThreshold.OneVectorOfSamples => OneVectorOfSamples,
+        _ => OneVectorOfSamples, // no other value exists; the generator never throws
+    };
+
+    private const string OneVectorOfSamples = Names.SparseKernels + ".MinBatch";
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

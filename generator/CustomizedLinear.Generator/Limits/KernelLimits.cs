@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace CustomizedLinear.Generator.Limits;
 
 /// <summary>
@@ -25,6 +27,25 @@ internal static class KernelLimits
 
     /// <summary>Terms per unrolled statement: keeps lines readable and expression trees shallow.</summary>
     public const int TermsPerStatement = 8;
+
+    /// <summary>
+    /// The terms of each statement of an unrolled sum of <paramref name="terms"/> terms, at most
+    /// <see cref="TermsPerStatement"/> each; an empty sum is one statement (<c>= 0</c> or the bias). The planner
+    /// cuts methods into parts at these statements and the emitter writes them, so both count them here.
+    /// </summary>
+    public static IEnumerable<int> SumStatementTerms(int terms)
+    {
+        if (terms == 0)
+        {
+            yield return 0;
+            yield break;
+        }
+
+        for (int i = 0; i < terms; i += TermsPerStatement)
+        {
+            yield return System.Math.Min(TermsPerStatement, terms - i);
+        }
+    }
 
     /// <summary>
     /// The per-sample kernels of a table-driven layer read eight connections per step; a layer is marked as made

@@ -17,8 +17,8 @@ namespace CustomizedLinear.Generator.Model;
 /// <param name="InputGradParts">As <paramref name="ForwardParts"/>, for the per-sample input gradient.</param>
 /// <param name="WeightGradParts">As <paramref name="ForwardParts"/>, for the per-sample weight gradient.</param>
 /// <param name="BatchThreshold">
-/// The expression the generated <c>Forward</c> and <c>Backward</c> compare the batch with: from it on, the batch
-/// kernels vectorised across samples run; below it, the per-sample kernels.
+/// The batch from which the generated <c>Forward</c> and <c>Backward</c> take the batch kernels, vectorised across
+/// samples; below it, the per-sample kernels.
 /// </param>
 internal sealed record KernelPlan(
     KernelShape Shape,
@@ -26,9 +26,19 @@ internal sealed record KernelPlan(
     EquatableArray<int> ForwardParts,
     EquatableArray<int> InputGradParts,
     EquatableArray<int> WeightGradParts,
-    string BatchThreshold)
+    BatchThreshold BatchThreshold)
 {
     public bool Unrolled => Shape == KernelShape.Unrolled;
+}
+
+/// <summary>Where a layer switches from its per-sample kernels to the batch kernels.</summary>
+internal enum BatchThreshold
+{
+    /// <summary>
+    /// One vector's worth of samples (<c>SparseKernels.MinBatch</c>: 16, 8 or 4), known only on the machine that
+    /// runs the layer: a padded group of that many already beats the per-sample code, unrolled or not.
+    /// </summary>
+    OneVectorOfSamples,
 }
 
 /// <summary>The two ways a layer's per-sample kernels are written.</summary>

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace CustomizedLinear.Generator.Parsing;
 
 /// <summary>
-/// Reads the mask text format (shared/spec/mask-format.md): one row per line, cells 0/1 separated by
+/// Reads the mask text format (docs/mask-format.md): one row per line, cells 0/1 separated by
 /// spaces, tabs or commas or not at all, <c>[</c>/<c>]</c> ignored, <c>#</c> comments.
 /// Never throws on content: every problem becomes a diagnostic located in the mask file.
 /// </summary>

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using CustomizedLinear.Generator.Emitting;
 using CustomizedLinear.Generator.Limits;
 using CustomizedLinear.Generator.Model;
 
@@ -11,12 +10,6 @@ namespace CustomizedLinear.Generator.Planning;
 /// </summary>
 internal static class KernelPlanner
 {
-    /// <summary>
-    /// One vector's worth of samples, known only on the machine that runs the layer: a padded group of that many
-    /// already beats the per-sample code, so every layer, unrolled or not, switches there.
-    /// </summary>
-    private const string OneVectorOfSamples = Names.SparseKernels + ".MinBatch";
-
     public static KernelPlan Plan(int inputSize, int outputSize, EquatableArray<int> outputStarts, EquatableArray<int> connectionInputs)
     {
         // Unrolled code has a statement per connection and per input and output, so both must be small.
@@ -29,7 +22,7 @@ internal static class KernelPlanner
                 EquatableArray<int>.Empty,
                 EquatableArray<int>.Empty,
                 EquatableArray<int>.Empty,
-                OneVectorOfSamples);
+                BatchThreshold.OneVectorOfSamples);
         }
 
         var forward = new List<int>();
@@ -56,26 +49,7 @@ internal static class KernelPlanner
             AddSumCosts(inputGrad, connections);
         }
 
-        return new KernelPlan(KernelShape.Unrolled, false, Parts(forward), Parts(inputGrad), Parts(weightGrad), OneVectorOfSamples);
-    }
-
-    /// <summary>
-    /// The terms of each statement of an unrolled sum of <paramref name="terms"/> terms, at most
-    /// <see cref="KernelLimits.TermsPerStatement"/> each; an empty sum is one statement (<c>= 0</c> or the bias).
-    /// The emitters cut their sums the same way, so statement indices here and there agree.
-    /// </summary>
-    public static IEnumerable<int> SumStatementTerms(int terms)
-    {
-        if (terms == 0)
-        {
-            yield return 0;
-            yield break;
-        }
-
-        for (int i = 0; i < terms; i += KernelLimits.TermsPerStatement)
-        {
-            yield return System.Math.Min(KernelLimits.TermsPerStatement, terms - i);
-        }
+        return new KernelPlan(KernelShape.Unrolled, false, Parts(forward), Parts(inputGrad), Parts(weightGrad), BatchThreshold.OneVectorOfSamples);
     }
 
     /// <summary>How a table-driven layer's size exceeds what is unrolled, for the diagnostic that says so.</summary>
@@ -89,7 +63,7 @@ internal static class KernelPlanner
     /// <summary>A method's cost per statement is its terms; an empty statement still costs one.</summary>
     private static void AddSumCosts(List<int> costs, int terms)
     {
-        foreach (int statementTerms in SumStatementTerms(terms))
+        foreach (int statementTerms in KernelLimits.SumStatementTerms(terms))
         {
             costs.Add(System.Math.Max(1, statementTerms));
         }
