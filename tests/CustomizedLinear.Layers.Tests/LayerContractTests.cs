@@ -9,7 +9,7 @@ using Xunit;
 
 namespace CustomizedLinear.Layers.Tests;
 
-/// <summary>The behaviour api.md promises for every generated layer, beyond the maths.</summary>
+/// <summary>The behaviour docs/api.md promises for every generated layer, beyond the maths.</summary>
 public sealed class LayerContractTests
 {
     /// <summary>

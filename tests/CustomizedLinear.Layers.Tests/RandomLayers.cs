@@ -187,7 +187,7 @@ internal static class RandomLayers
     private static MaskCase Make(int index, string name, bool[,] mask, bool bias, bool outputsByInputs, int style) =>
         new(index, name, mask, bias, outputsByInputs, Write(mask, outputsByInputs, style));
 
-    /// <summary>Writes the mask in one of the styles mask-format.md allows, chosen by <paramref name="style"/>.</summary>
+    /// <summary>Writes the mask in one of the styles docs/mask-format.md allows, chosen by <paramref name="style"/>.</summary>
     private static string Write(bool[,] mask, bool outputsByInputs, int style)
     {
         int rows = outputsByInputs ? mask.GetLength(1) : mask.GetLength(0);

@@ -5,7 +5,7 @@ using System.Threading;
 namespace CustomizedLinear.CompilerServices;
 
 /// <summary>
-/// The kernel choices made at run time, in one place: the connections cut into blocks of inputs, so that the
+/// The kernel choices for a layer that are made at run time, in one place: the connections cut into blocks of inputs, so that the
 /// batch kernels keep one block's transposed inputs in cache while they sweep all outputs (one cut for the
 /// forward pass and one for the backward pass, which pay differently for short ranges), and in each cut the
 /// shared spans, where a group of outputs is connected to the same consecutive inputs and a register-blocked
@@ -17,7 +17,8 @@ namespace CustomizedLinear.CompilerServices;
 /// <c>Planning/README.md</c>): all of these depend on the vector width of the machine that runs the layer, which
 /// the generator cannot know. The width sets the group of samples (64, 32 or 16), so the block size that fills
 /// L1; and the register count, so whether a shared span is taken by four outputs or by two, which changes the
-/// spans themselves. The same assembly runs on every width (and CI runs every width on one machine).
+/// spans themselves. The same assembly runs on every width (and CI runs every width on one machine). The width
+/// itself is the process's (<see cref="SparseKernels.VectorBits"/>), a constant for the JIT, not a choice per layer.
 /// </para>
 /// <para>Used by generated code; not part of the public contract.</para>
 /// </remarks>

@@ -44,7 +44,7 @@ internal static class DTypeDecoder
 
                 return bytes.Length / 8;
             default:
-                throw new InvalidOperationException($"dtype {dtype} was not rejected by Match.");
+                throw new InvalidOperationException($"dtype {dtype} was not rejected by LayerLoadValidator.CheckTensor.");
         }
     }
 }

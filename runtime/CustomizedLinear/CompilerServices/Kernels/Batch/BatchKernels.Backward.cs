@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using CustomizedLinear.CompilerServices.Simd;
@@ -31,7 +30,7 @@ internal static partial class BatchKernels<TVector>
         Span<float> dxT = withInputGrad ? scratch.Slice((inputSize + outputSize) * group, inputSize * group) : default;
         int c = TVector.Count;
 
-        int rows = blocks.OutputsPerSpan;
+        int outputsPerSpan = blocks.OutputsPerSpan;
         int spanEntries = blocks.SpanEntriesPerBlock;
 
         fixed (int* inputs = connectionInputs)
@@ -64,7 +63,7 @@ internal static partial class BatchKernels<TVector>
                     // all the outputs of the span); without it the one-output sweep is as good.
                     if (spans != null && dx != null)
                     {
-                        BackwardBlockWithSharedSpans(x, dx, inputs, w, gw, blockStarts, spans + ((nint)block * spanEntries), outputSize, rows, dy);
+                        BackwardBlockWithSharedSpans(x, dx, inputs, w, gw, blockStarts, spans + ((nint)block * spanEntries), outputSize, outputsPerSpan, dy);
                         continue;
                     }
 

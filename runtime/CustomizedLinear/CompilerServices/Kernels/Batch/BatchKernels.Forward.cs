@@ -1,8 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using CustomizedLinear.CompilerServices.Simd;
 
 namespace CustomizedLinear.CompilerServices;
@@ -20,7 +17,7 @@ internal static partial class BatchKernels<TVector>
         Span<float> scratch = Scratch.Get((inputSize + outputSize) * group);
         Span<float> xT = scratch[..(inputSize * group)];
         Span<float> yT = scratch.Slice(inputSize * group, outputSize * group);
-        int rows = blocks.OutputsPerSpan;
+        int outputsPerSpan = blocks.OutputsPerSpan;
         int spanEntries = blocks.SpanEntriesPerBlock;
         bool hasBias = !bias.IsEmpty;
 
@@ -51,7 +48,7 @@ internal static partial class BatchKernels<TVector>
                     }
                     else
                     {
-                        BlockOutputsWithSharedSpans(x, inputs, w, blockStarts, spans + ((nint)block * spanEntries), outputSize, rows, y, block > 0, biases);
+                        BlockOutputsWithSharedSpans(x, inputs, w, blockStarts, spans + ((nint)block * spanEntries), outputSize, outputsPerSpan, y, block > 0, biases);
                     }
                 }
 

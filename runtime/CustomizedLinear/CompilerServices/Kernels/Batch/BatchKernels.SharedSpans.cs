@@ -14,17 +14,17 @@ internal static partial class BatchKernels<TVector>
     where TVector : struct, IVector<TVector>
 {
     /// <summary>
-    /// <see cref="BlockOutputs"/> for a layer with shared spans: each group of <paramref name="rows"/> outputs that
+    /// <see cref="BlockOutputs"/> for a layer with shared spans: each group of <paramref name="outputsPerSpan"/> outputs that
     /// has one takes a register-blocked pass over it, the rest of its connections one output at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void BlockOutputsWithSharedSpans(float* x, int* inputs, float* w, int* blockStarts, int* spans, int outputSize, int rows, float* y, bool accumulate, float* biases)
+    private static unsafe void BlockOutputsWithSharedSpans(float* x, int* inputs, float* w, int* blockStarts, int* spans, int outputSize, int outputsPerSpan, float* y, bool accumulate, float* biases)
     {
         int group = Group;
-        for (int o0 = 0; o0 < outputSize; o0 += rows)
+        for (int o0 = 0; o0 < outputSize; o0 += outputsPerSpan)
         {
-            int count = Math.Min(rows, outputSize - o0);
-            int* span = count < rows ? null : spans + ((o0 / rows) * (rows + 1));
+            int count = Math.Min(outputsPerSpan, outputSize - o0);
+            int* span = count < outputsPerSpan ? null : spans + ((o0 / outputsPerSpan) * (outputsPerSpan + 1));
             if (span == null || span[0] == 0)
             {
                 for (int o = o0; o < o0 + count; o++)
@@ -36,19 +36,19 @@ internal static partial class BatchKernels<TVector>
                 continue;
             }
 
-            PrefetchRange(blockStarts, o0 + rows - 1, outputSize, w, inputs, null);
+            PrefetchRange(blockStarts, o0 + outputsPerSpan - 1, outputSize, w, inputs, null);
             float* xs = x + ((nint)inputs[blockStarts[o0] + span[1]] * group);
             float* spanBiases = biases == null ? null : biases + o0;
-            if (rows == 4)
+            if (outputsPerSpan == 4)
             {
-                SharedSpanForward<Four>(xs, w, blockStarts + o0, span, y + ((nint)o0 * group), spanBiases, !accumulate);
+                SharedSpanForward<FourOutputs>(xs, w, blockStarts + o0, span, y + ((nint)o0 * group), spanBiases, !accumulate);
             }
             else
             {
-                SharedSpanForward<Two>(xs, w, blockStarts + o0, span, y + ((nint)o0 * group), spanBiases, !accumulate);
+                SharedSpanForward<TwoOutputs>(xs, w, blockStarts + o0, span, y + ((nint)o0 * group), spanBiases, !accumulate);
             }
 
-            AroundSharedSpan(x, inputs, w, blockStarts, outputSize, o0, rows, span, y);
+            AroundSharedSpan(x, inputs, w, blockStarts, outputSize, o0, outputsPerSpan, span, y);
         }
     }
 
@@ -57,9 +57,9 @@ internal static partial class BatchKernels<TVector>
     /// A method of its own, so that the one-output loop of layers without shared spans stays as it was (inlined once).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void AroundSharedSpan(float* x, int* inputs, float* w, int* blockStarts, int outputSize, int o0, int rows, int* span, float* y)
+    private static unsafe void AroundSharedSpan(float* x, int* inputs, float* w, int* blockStarts, int outputSize, int o0, int outputsPerSpan, int* span, float* y)
     {
-        for (int j = 0; j < rows; j++)
+        for (int j = 0; j < outputsPerSpan; j++)
         {
             int o = o0 + j;
             int k = blockStarts[o];
@@ -160,24 +160,24 @@ internal static partial class BatchKernels<TVector>
     /// <see cref="InputGrad"/>; a group without one takes the one-output sweep.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void BackwardBlockWithSharedSpans(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* spans, int outputSize, int rows, float* dy)
+    private static unsafe void BackwardBlockWithSharedSpans(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* spans, int outputSize, int outputsPerSpan, float* dy)
     {
         int group = Group;
-        for (int o0 = 0; o0 < outputSize; o0 += rows)
+        for (int o0 = 0; o0 < outputSize; o0 += outputsPerSpan)
         {
-            int count = Math.Min(rows, outputSize - o0);
-            int* span = count < rows ? null : spans + ((o0 / rows) * (rows + 1));
+            int count = Math.Min(outputsPerSpan, outputSize - o0);
+            int* span = count < outputsPerSpan ? null : spans + ((o0 / outputsPerSpan) * (outputsPerSpan + 1));
             int length = span == null ? 0 : span[0];
             if (length > 0)
             {
                 float* at = dx + ((nint)inputs[blockStarts[o0] + span[1]] * group);
-                if (rows == 4)
+                if (outputsPerSpan == 4)
                 {
-                    SharedSpanInputGrad<Four>(at, w, blockStarts + o0, span, dy + ((nint)o0 * group));
+                    SharedSpanInputGrad<FourOutputs>(at, w, blockStarts + o0, span, dy + ((nint)o0 * group));
                 }
                 else
                 {
-                    SharedSpanInputGrad<Two>(at, w, blockStarts + o0, span, dy + ((nint)o0 * group));
+                    SharedSpanInputGrad<TwoOutputs>(at, w, blockStarts + o0, span, dy + ((nint)o0 * group));
                 }
             }
 
@@ -257,13 +257,13 @@ internal interface IOutputsPerSpan
 }
 
 /// <summary>Four outputs: sixteen accumulators, for machines with 32 vector registers.</summary>
-internal readonly struct Four : IOutputsPerSpan
+internal readonly struct FourOutputs : IOutputsPerSpan
 {
     public static int Count => 4;
 }
 
 /// <summary>Two outputs: eight accumulators, for machines with 16 vector registers.</summary>
-internal readonly struct Two : IOutputsPerSpan
+internal readonly struct TwoOutputs : IOutputsPerSpan
 {
     public static int Count => 2;
 }

@@ -61,21 +61,21 @@ internal sealed class InputBlocks
         return new InputBlocks(blockSize, blocks, starts, outputsPerSpan, FindSharedSpans(starts, connectionInputs, outputs, blocks, outputsPerSpan));
     }
 
-    private static int[]? FindSharedSpans(int[] starts, ReadOnlySpan<int> connectionInputs, int outputs, int blocks, int rows)
+    private static int[]? FindSharedSpans(int[] starts, ReadOnlySpan<int> connectionInputs, int outputs, int blocks, int outputsPerSpan)
     {
-        int groups = outputs / rows;
-        int entries = groups * (rows + 1);
+        int groups = outputs / outputsPerSpan;
+        int entries = groups * (outputsPerSpan + 1);
         var spans = new int[blocks * entries];
         bool any = false;
-        Span<int> at = stackalloc int[rows];
-        Span<int> spanStart = stackalloc int[rows];
+        Span<int> at = stackalloc int[outputsPerSpan];
+        Span<int> spanStart = stackalloc int[outputsPerSpan];
         for (int b = 0; b < blocks; b++)
         {
             for (int g = 0; g < groups; g++)
             {
-                int o0 = g * rows;
+                int o0 = g * outputsPerSpan;
                 int best = 0, length = 0, previous = -2;
-                for (int j = 0; j < rows; j++)
+                for (int j = 0; j < outputsPerSpan; j++)
                 {
                     at[j] = starts[b * outputs + o0 + j];
                 }
@@ -86,7 +86,7 @@ internal sealed class InputBlocks
                 {
                     int input = connectionInputs[at[0]];
                     bool shared = true;
-                    for (int j = 1; j < rows && shared; j++)
+                    for (int j = 1; j < outputsPerSpan && shared; j++)
                     {
                         int endJ = starts[(b + 1) * outputs + o0 + j];
                         while (at[j] < endJ && connectionInputs[at[j]] < input)
@@ -106,7 +106,7 @@ internal sealed class InputBlocks
                     if (length == 0 || input != previous + 1)
                     {
                         length = 0;
-                        for (int j = 0; j < rows; j++)
+                        for (int j = 0; j < outputsPerSpan; j++)
                         {
                             spanStart[j] = at[j] - starts[b * outputs + o0 + j];
                         }
@@ -117,9 +117,9 @@ internal sealed class InputBlocks
                     if (length > best && length >= ConnectionBlocks.MinSharedSpan)
                     {
                         best = length;
-                        int entry = (b * entries) + (g * (rows + 1));
+                        int entry = (b * entries) + (g * (outputsPerSpan + 1));
                         spans[entry] = length;
-                        for (int j = 0; j < rows; j++)
+                        for (int j = 0; j < outputsPerSpan; j++)
                         {
                             spans[entry + 1 + j] = spanStart[j];
                         }
@@ -128,15 +128,15 @@ internal sealed class InputBlocks
 
                 // A span that is a small part of the group's connections only splits the one-output sweep.
                 int connections = 0;
-                for (int j = 0; j < rows; j++)
+                for (int j = 0; j < outputsPerSpan; j++)
                 {
                     connections += starts[((b + 1) * outputs) + o0 + j] - starts[(b * outputs) + o0 + j];
                 }
 
-                int at0 = (b * entries) + (g * (rows + 1));
-                if (2 * best * rows < connections)
+                int at0 = (b * entries) + (g * (outputsPerSpan + 1));
+                if (2 * best * outputsPerSpan < connections)
                 {
-                    spans.AsSpan(at0, rows + 1).Clear();
+                    spans.AsSpan(at0, outputsPerSpan + 1).Clear();
                 }
                 else if (best > 0)
                 {

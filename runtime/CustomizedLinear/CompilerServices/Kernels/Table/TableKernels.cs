@@ -8,7 +8,10 @@ namespace CustomizedLinear.CompilerServices;
 /// sample per call: the kernels of <see cref="RuntimeMaskedLinear"/> (the benchmarks' "not generated"
 /// baseline) and the fallback of the one-sample kernels on machines without vector units.
 /// </summary>
-/// <remarks>Called by generated code; not part of the public contract.</remarks>
+/// <remarks>
+/// Public because table-driven layers of earlier generator versions called it directly; today's generated code
+/// reaches these loops only through <see cref="SparseKernels"/>. Not part of the public contract.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class TableKernels
 {
