@@ -11,10 +11,6 @@ namespace CustomizedLinear;
 /// </summary>
 public static class Activation
 {
-    // Backward passes go through this many values at a time in a stack scratch, so that
-    // exactly aliased spans are read (block by block) before they are written.
-    private const int BlockSize = 256;
-
     /// <summary><c>y = max(x, 0)</c>, like <c>torch.relu</c>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="y">Receives the output; the same length as <paramref name="x"/>.</param>
@@ -60,10 +56,10 @@ public static class Activation
     public static void TanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-        Span<float> buffer = stackalloc float[BlockSize];
-        for (int start = 0; start < x.Length; start += BlockSize)
+        Span<float> buffer = stackalloc float[ActivationSpans.BlockSize];
+        for (int start = 0; start < x.Length; start += ActivationSpans.BlockSize)
         {
-            int count = Math.Min(BlockSize, x.Length - start);
+            int count = Math.Min(ActivationSpans.BlockSize, x.Length - start);
             Span<float> derivative = buffer[..count];
             TensorPrimitives.Tanh(x.Slice(start, count), derivative);
             TensorPrimitives.Multiply(derivative, derivative, derivative);
@@ -93,10 +89,10 @@ public static class Activation
     public static void SigmoidBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-        Span<float> buffer = stackalloc float[BlockSize];
-        for (int start = 0; start < x.Length; start += BlockSize)
+        Span<float> buffer = stackalloc float[ActivationSpans.BlockSize];
+        for (int start = 0; start < x.Length; start += ActivationSpans.BlockSize)
         {
-            int count = Math.Min(BlockSize, x.Length - start);
+            int count = Math.Min(ActivationSpans.BlockSize, x.Length - start);
             Span<float> s = buffer[..count];
             Span<float> destination = inputGrad.Slice(start, count);
             TensorPrimitives.Sigmoid(x.Slice(start, count), s);          // x of this block is consumed here
@@ -106,36 +102,9 @@ public static class Activation
         }
     }
 
-    private static void CheckForward(ReadOnlySpan<float> x, Span<float> y)
-    {
-        RequireSameLength(x, y, nameof(y));
-        CheckNoPartialOverlap(x, y, nameof(y));
-    }
+    private static void CheckForward(ReadOnlySpan<float> x, Span<float> y) =>
+        ActivationSpans.CheckForward(x, y, nameof(x), nameof(y));
 
-    private static void CheckBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
-    {
-        RequireSameLength(x, outputGrad, nameof(outputGrad));
-        RequireSameLength(x, inputGrad, nameof(inputGrad));
-        CheckNoPartialOverlap(x, outputGrad, nameof(outputGrad));
-        CheckNoPartialOverlap(x, inputGrad, nameof(inputGrad));
-        CheckNoPartialOverlap(outputGrad, inputGrad, nameof(inputGrad));
-    }
-
-    private static void RequireSameLength(ReadOnlySpan<float> x, ReadOnlySpan<float> other, string paramName)
-    {
-        if (other.Length != x.Length)
-        {
-            throw new ArgumentException($"{paramName} has {other.Length} values; expected x.Length = {x.Length}.", paramName);
-        }
-    }
-
-    private static void CheckNoPartialOverlap(ReadOnlySpan<float> first, ReadOnlySpan<float> second, string paramName)
-    {
-        if (first.Overlaps(second, out int offset) && offset != 0)
-        {
-            throw new ArgumentException(
-                $"{paramName} partially overlaps another span (offset {offset}); spans may be exactly the same memory or separate memory.",
-                paramName);
-        }
-    }
+    private static void CheckBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad) =>
+        ActivationSpans.CheckBackward(x, outputGrad, inputGrad, nameof(x));
 }
