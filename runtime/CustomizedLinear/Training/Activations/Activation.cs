@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace CustomizedLinear;
 
@@ -9,6 +8,11 @@ namespace CustomizedLinear;
 /// may be exactly the same memory (in place, e.g. <c>Relu(h, h)</c> or <c>ReluBackward(x, g, g)</c>);
 /// a partial overlap throws <see cref="ArgumentException"/>, and so does a length mismatch.
 /// </summary>
+/// <remarks>
+/// The same math as the activation types <see cref="ReLU"/>, <see cref="CustomizedLinear.Tanh"/> and
+/// <see cref="CustomizedLinear.Sigmoid"/> (these methods call it), so both give bitwise the same results; only
+/// the parameter names in the exceptions differ (<c>x</c> and <c>y</c> here, <c>input</c> and <c>output</c> there).
+/// </remarks>
 public static class Activation
 {
     /// <summary><c>y = max(x, 0)</c>, like <c>torch.relu</c>.</summary>
@@ -18,7 +22,7 @@ public static class Activation
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckForward(x, y);
-        TensorPrimitives.Max(x, 0f, y);
+        ReLU.ForwardUnchecked(x, y);
     }
 
     /// <summary><c>inputGrad = outputGrad · (x &gt; 0 ? 1 : 0)</c> (0 at <c>x == 0</c>, like PyTorch).</summary>
@@ -29,13 +33,7 @@ public static class Activation
     public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-
-        // Each element is read before it is written, so exact aliasing is fine. Written as PyTorch's
-        // threshold_backward (x <= 0 ? 0 : grad), so a NaN input passes its gradient through as there.
-        for (int i = 0; i < x.Length; i++)
-        {
-            inputGrad[i] = x[i] <= 0f ? 0f : outputGrad[i];
-        }
+        ReLU.BackwardUnchecked(x, outputGrad, inputGrad);
     }
 
     /// <summary><c>y = tanh(x)</c>.</summary>
@@ -45,7 +43,7 @@ public static class Activation
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckForward(x, y);
-        TensorPrimitives.Tanh(x, y);
+        global::CustomizedLinear.Tanh.ForwardUnchecked(x, y); // the method Tanh hides the type here
     }
 
     /// <summary><c>inputGrad = outputGrad · (1 − tanh(x)²)</c>.</summary>
@@ -56,16 +54,7 @@ public static class Activation
     public static void TanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-        Span<float> buffer = stackalloc float[ActivationSpans.BlockSize];
-        for (int start = 0; start < x.Length; start += ActivationSpans.BlockSize)
-        {
-            int count = Math.Min(ActivationSpans.BlockSize, x.Length - start);
-            Span<float> derivative = buffer[..count];
-            TensorPrimitives.Tanh(x.Slice(start, count), derivative);
-            TensorPrimitives.Multiply(derivative, derivative, derivative);
-            TensorPrimitives.Subtract(1f, derivative, derivative);
-            TensorPrimitives.Multiply(outputGrad.Slice(start, count), derivative, inputGrad.Slice(start, count));
-        }
+        global::CustomizedLinear.Tanh.BackwardUnchecked(x, outputGrad, inputGrad);
     }
 
     /// <summary><c>y = σ(x) = 1 / (1 + exp(−x))</c>.</summary>
@@ -75,10 +64,7 @@ public static class Activation
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckForward(x, y);
-        if (!x.IsEmpty) // TensorPrimitives.Sigmoid rejects empty spans
-        {
-            TensorPrimitives.Sigmoid(x, y);
-        }
+        global::CustomizedLinear.Sigmoid.ForwardUnchecked(x, y); // the method Sigmoid hides the type here
     }
 
     /// <summary><c>inputGrad = outputGrad · σ(x)(1 − σ(x))</c>.</summary>
@@ -89,17 +75,7 @@ public static class Activation
     public static void SigmoidBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-        Span<float> buffer = stackalloc float[ActivationSpans.BlockSize];
-        for (int start = 0; start < x.Length; start += ActivationSpans.BlockSize)
-        {
-            int count = Math.Min(ActivationSpans.BlockSize, x.Length - start);
-            Span<float> s = buffer[..count];
-            Span<float> destination = inputGrad.Slice(start, count);
-            TensorPrimitives.Sigmoid(x.Slice(start, count), s);          // x of this block is consumed here
-            TensorPrimitives.Multiply(outputGrad.Slice(start, count), s, destination);
-            TensorPrimitives.Subtract(1f, s, s);
-            TensorPrimitives.Multiply(destination, s, destination);
-        }
+        global::CustomizedLinear.Sigmoid.BackwardUnchecked(x, outputGrad, inputGrad);
     }
 
     private static void CheckForward(ReadOnlySpan<float> x, Span<float> y) =>

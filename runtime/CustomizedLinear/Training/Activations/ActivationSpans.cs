@@ -3,8 +3,8 @@ using System;
 namespace CustomizedLinear;
 
 /// <summary>
-/// The span checks of the activations, under the caller's parameter names (<see cref="Activation"/>'s are
-/// <c>x</c> and <c>y</c>).
+/// The span checks of the activations, under the caller's parameter names: the activation types' are
+/// <c>input</c> and <c>output</c>, <see cref="Activation"/>'s <c>x</c> and <c>y</c>.
 /// </summary>
 internal static class ActivationSpans
 {
