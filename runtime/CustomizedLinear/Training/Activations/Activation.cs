@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace CustomizedLinear;
 
@@ -9,12 +8,13 @@ namespace CustomizedLinear;
 /// may be exactly the same memory (in place, e.g. <c>Relu(h, h)</c> or <c>ReluBackward(x, g, g)</c>);
 /// a partial overlap throws <see cref="ArgumentException"/>, and so does a length mismatch.
 /// </summary>
+/// <remarks>
+/// The same math as the activation types <see cref="ReLU"/>, <see cref="CustomizedLinear.Tanh"/> and
+/// <see cref="CustomizedLinear.Sigmoid"/> (these methods call it), so both give bitwise the same results; only
+/// the parameter names in the exceptions differ (<c>x</c> and <c>y</c> here, <c>input</c> and <c>output</c> there).
+/// </remarks>
 public static class Activation
 {
-    // Backward passes go through this many values at a time in a stack scratch, so that
-    // exactly aliased spans are read (block by block) before they are written.
-    private const int BlockSize = 256;
-
     /// <summary><c>y = max(x, 0)</c>, like <c>torch.relu</c>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="y">Receives the output; the same length as <paramref name="x"/>.</param>
@@ -22,7 +22,7 @@ public static class Activation
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckForward(x, y);
-        TensorPrimitives.Max(x, 0f, y);
+        ReLU.ForwardUnchecked(x, y);
     }
 
     /// <summary><c>inputGrad = outputGrad · (x &gt; 0 ? 1 : 0)</c> (0 at <c>x == 0</c>, like PyTorch).</summary>
@@ -33,13 +33,7 @@ public static class Activation
     public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-
-        // Each element is read before it is written, so exact aliasing is fine. Written as PyTorch's
-        // threshold_backward (x <= 0 ? 0 : grad), so a NaN input passes its gradient through as there.
-        for (int i = 0; i < x.Length; i++)
-        {
-            inputGrad[i] = x[i] <= 0f ? 0f : outputGrad[i];
-        }
+        ReLU.BackwardUnchecked(x, outputGrad, inputGrad);
     }
 
     /// <summary><c>y = tanh(x)</c>.</summary>
@@ -49,7 +43,7 @@ public static class Activation
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckForward(x, y);
-        TensorPrimitives.Tanh(x, y);
+        global::CustomizedLinear.Tanh.ForwardUnchecked(x, y); // the method Tanh hides the type here
     }
 
     /// <summary><c>inputGrad = outputGrad · (1 − tanh(x)²)</c>.</summary>
@@ -60,16 +54,7 @@ public static class Activation
     public static void TanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-        Span<float> buffer = stackalloc float[BlockSize];
-        for (int start = 0; start < x.Length; start += BlockSize)
-        {
-            int count = Math.Min(BlockSize, x.Length - start);
-            Span<float> derivative = buffer[..count];
-            TensorPrimitives.Tanh(x.Slice(start, count), derivative);
-            TensorPrimitives.Multiply(derivative, derivative, derivative);
-            TensorPrimitives.Subtract(1f, derivative, derivative);
-            TensorPrimitives.Multiply(outputGrad.Slice(start, count), derivative, inputGrad.Slice(start, count));
-        }
+        global::CustomizedLinear.Tanh.BackwardUnchecked(x, outputGrad, inputGrad);
     }
 
     /// <summary><c>y = σ(x) = 1 / (1 + exp(−x))</c>.</summary>
@@ -79,10 +64,7 @@ public static class Activation
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckForward(x, y);
-        if (!x.IsEmpty) // TensorPrimitives.Sigmoid rejects empty spans
-        {
-            TensorPrimitives.Sigmoid(x, y);
-        }
+        global::CustomizedLinear.Sigmoid.ForwardUnchecked(x, y); // the method Sigmoid hides the type here
     }
 
     /// <summary><c>inputGrad = outputGrad · σ(x)(1 − σ(x))</c>.</summary>
@@ -93,49 +75,12 @@ public static class Activation
     public static void SigmoidBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         CheckBackward(x, outputGrad, inputGrad);
-        Span<float> buffer = stackalloc float[BlockSize];
-        for (int start = 0; start < x.Length; start += BlockSize)
-        {
-            int count = Math.Min(BlockSize, x.Length - start);
-            Span<float> s = buffer[..count];
-            Span<float> destination = inputGrad.Slice(start, count);
-            TensorPrimitives.Sigmoid(x.Slice(start, count), s);          // x of this block is consumed here
-            TensorPrimitives.Multiply(outputGrad.Slice(start, count), s, destination);
-            TensorPrimitives.Subtract(1f, s, s);
-            TensorPrimitives.Multiply(destination, s, destination);
-        }
+        global::CustomizedLinear.Sigmoid.BackwardUnchecked(x, outputGrad, inputGrad);
     }
 
-    private static void CheckForward(ReadOnlySpan<float> x, Span<float> y)
-    {
-        RequireSameLength(x, y, nameof(y));
-        CheckNoPartialOverlap(x, y, nameof(y));
-    }
+    private static void CheckForward(ReadOnlySpan<float> x, Span<float> y) =>
+        ActivationSpans.CheckForward(x, y, nameof(x), nameof(y));
 
-    private static void CheckBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
-    {
-        RequireSameLength(x, outputGrad, nameof(outputGrad));
-        RequireSameLength(x, inputGrad, nameof(inputGrad));
-        CheckNoPartialOverlap(x, outputGrad, nameof(outputGrad));
-        CheckNoPartialOverlap(x, inputGrad, nameof(inputGrad));
-        CheckNoPartialOverlap(outputGrad, inputGrad, nameof(inputGrad));
-    }
-
-    private static void RequireSameLength(ReadOnlySpan<float> x, ReadOnlySpan<float> other, string paramName)
-    {
-        if (other.Length != x.Length)
-        {
-            throw new ArgumentException($"{paramName} has {other.Length} values; expected x.Length = {x.Length}.", paramName);
-        }
-    }
-
-    private static void CheckNoPartialOverlap(ReadOnlySpan<float> first, ReadOnlySpan<float> second, string paramName)
-    {
-        if (first.Overlaps(second, out int offset) && offset != 0)
-        {
-            throw new ArgumentException(
-                $"{paramName} partially overlaps another span (offset {offset}); spans may be exactly the same memory or separate memory.",
-                paramName);
-        }
-    }
+    private static void CheckBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad) =>
+        ActivationSpans.CheckBackward(x, outputGrad, inputGrad, nameof(x));
 }
