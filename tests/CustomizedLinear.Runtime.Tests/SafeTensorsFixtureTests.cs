@@ -103,6 +103,44 @@ public class SafeTensorsFixtureTests
     }
 
     [Fact]
+    public void TheSequentialFixtureLoadsIntoANetworkWithAnEmptyPrefix()
+    {
+        // An nn.Sequential's state_dict, as save_file writes it: a network naming its layers "0.", "2." loads it
+        // with prefix "" exactly as the layers load it one by one.
+        string path = Path.Combine(Directory, "sequential.safetensors");
+        JsonElement[] described = [.. Expected().GetProperty("sequential.safetensors").GetProperty("layers").EnumerateArray()];
+        var layers = described.Select((d, k) => (d.GetProperty("prefix").GetString()!, (IMaskedLinear)Build(d, seed: k))).ToArray();
+        var network = new NamedNetwork(described.Select((d, k) => (d.GetProperty("prefix").GetString()!, (IMaskedLinear)Build(d, seed: 50 + k))).ToArray());
+        SafeTensors.Load(path, layers);
+        SafeTensors.Load(path, network);
+        for (int k = 0; k < layers.Length; k++)
+        {
+            Assert.Equal(StLayers.Bits(layers[k].Item2.Weights), StLayers.Bits(network.Layers[k].Weights));
+            Assert.Equal(StLayers.Bits(layers[k].Item2.Bias), StLayers.Bits(network.Layers[k].Bias));
+        }
+    }
+
+    /// <summary>A network test double that only names its layers.</summary>
+    private sealed class NamedNetwork((string Prefix, IMaskedLinear Layer)[] named) : IMaskedNetwork
+    {
+        public int InputSize => named[0].Layer.InputSize;
+
+        public int OutputSize => named[^1].Layer.OutputSize;
+
+        public IReadOnlyList<IMaskedLinear> Layers => [.. named.Select(n => n.Layer)];
+
+        public IReadOnlyList<(string Prefix, IMaskedLinear Layer)> NamedLayers => named;
+
+        public void Forward(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
+
+        public void ForwardTraining(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
+
+        public void Backward(ReadOnlySpan<float> outputGrad, Span<float> inputGrad) => throw new NotSupportedException();
+
+        public void ZeroGrad() => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void APlainLinearFixtureDoesNotLoadIntoAMaskedLayer()
     {
         // linear_nomask holds a dense nn.Linear(3, 2): its non-zero weights cannot go into a sparser mask.

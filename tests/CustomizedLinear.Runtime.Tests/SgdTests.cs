@@ -106,7 +106,7 @@ public class SgdTests
     public void Constructor_ValidatesLikeTorch()
     {
         FakeLayer[] layers = [new FakeLayer(2, 2, hasBias: true)];
-        Assert.Equal("layers", Assert.Throws<ArgumentNullException>(() => new Sgd(null!)).ParamName);
+        Assert.Equal("layers", Assert.Throws<ArgumentNullException>(() => new Sgd((IEnumerable<IMaskedLinear>)null!)).ParamName);
         Assert.Equal("lr", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(layers, lr: -0.1f)).ParamName);
         Assert.Equal("lr", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(layers, lr: float.NaN)).ParamName);
         Assert.Equal("momentum", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(layers, momentum: -0.5f)).ParamName);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace CustomizedLinear;
@@ -117,5 +118,47 @@ public static class SafeTensors
 
         LayerTensors[] bound = LayerTensors.Bind(layers, out var names);
         SafeTensorsReader.Read(stream, bound, names);
+    }
+
+    /// <summary>
+    /// Saves a network's layers to a safetensors file under <c>prefix + NamedLayers[k].Prefix</c>, replacing the file
+    /// if it exists: an <c>nn.Sequential</c>'s <c>state_dict</c> with <c>prefix: ""</c>, one held as <c>self.net</c> with <c>"net."</c>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="network"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Save(string, ValueTuple{string, IMaskedLinear}[])"/>.</exception>
+    public static void Save(string path, IMaskedNetwork network, string prefix = "") => Save(path, Prefixed(network, prefix));
+
+    /// <summary>Saves a network's layers to a stream, named as <see cref="Save(string, IMaskedNetwork, string)"/> names them.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="network"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Save(Stream, ValueTuple{string, IMaskedLinear}[])"/>.</exception>
+    public static void Save(Stream stream, IMaskedNetwork network, string prefix = "") => Save(stream, Prefixed(network, prefix));
+
+    /// <summary>
+    /// Loads a network's layers from a safetensors file, all or nothing, from the tensors named
+    /// <c>prefix + NamedLayers[k].Prefix + "weight"</c> (and <c>bias</c>, <c>mask</c>).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="network"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(string, ValueTuple{string, IMaskedLinear}[])"/>: no layer is changed.</exception>
+    public static void Load(string path, IMaskedNetwork network, string prefix = "") => Load(path, Prefixed(network, prefix));
+
+    /// <summary>Loads a network's layers from a stream, as <see cref="Load(string, IMaskedNetwork, string)"/> does.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="network"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/>: no layer is changed.</exception>
+    public static void Load(Stream stream, IMaskedNetwork network, string prefix = "") => Load(stream, Prefixed(network, prefix));
+
+    /// <summary>The network's named layers with <paramref name="prefix"/> in front of each name, for the layer overloads.</summary>
+    private static (string Prefix, IMaskedLinear Layer)[] Prefixed(IMaskedNetwork network, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(prefix);
+        IReadOnlyList<(string Prefix, IMaskedLinear Layer)> named = network.NamedLayers;
+        var layers = new (string Prefix, IMaskedLinear Layer)[named.Count];
+        for (int k = 0; k < layers.Length; k++)
+        {
+            // A null name stays null, for the layer overloads to report.
+            layers[k] = (named[k].Prefix is { } name ? prefix + name : null!, named[k].Layer);
+        }
+
+        return layers;
     }
 }

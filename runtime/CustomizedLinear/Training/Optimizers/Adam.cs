@@ -39,6 +39,20 @@ public class Adam : Optimizer
     {
     }
 
+    /// <summary>Creates an Adam optimizer over the parameters of every layer of <paramref name="network"/> (PyTorch's <c>model.parameters()</c>).</summary>
+    /// <param name="network">The network to optimize.</param>
+    /// <param name="lr">The learning rate (≥ 0).</param>
+    /// <param name="beta1">The decay rate of the first moment, in [0, 1).</param>
+    /// <param name="beta2">The decay rate of the second moment, in [0, 1).</param>
+    /// <param name="eps">The term added to the denominator (≥ 0).</param>
+    /// <param name="weightDecay">The L2 penalty (≥ 0) added to the gradient.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
+    public Adam(IMaskedNetwork network, float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
+        : this(LayersOf(network), lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay: false)
+    {
+    }
+
     /// <summary>
     /// The shared constructor; <paramref name="decoupledWeightDecay"/> selects AdamW's
     /// <c>p *= 1 − lr · weightDecay</c> instead of adding <c>weightDecay · p</c> to the gradient.

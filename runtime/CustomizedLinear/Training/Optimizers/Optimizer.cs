@@ -23,6 +23,13 @@ public abstract class Optimizer
     private float _learningRate;
     private float[]? _scratch;
 
+    /// <summary>A network's layers, for the constructors that take a network; null is reported as <c>network</c>.</summary>
+    protected static IReadOnlyList<IMaskedLinear> LayersOf(IMaskedNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Layers;
+    }
+
     /// <summary>Creates an optimizer over the parameters of <paramref name="layers"/>.</summary>
     /// <param name="layers">The layers to optimize; enumerated once, here.</param>
     /// <param name="learningRate">The learning rate; must be non-negative.</param>

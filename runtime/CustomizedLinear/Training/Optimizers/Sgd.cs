@@ -52,6 +52,21 @@ public sealed class Sgd : Optimizer
         _momentumBuffers = new float[]?[ParameterCount];
     }
 
+    /// <summary>Creates an SGD optimizer over the parameters of every layer of <paramref name="network"/> (PyTorch's <c>model.parameters()</c>).</summary>
+    /// <param name="network">The network to optimize.</param>
+    /// <param name="lr">The learning rate (≥ 0).</param>
+    /// <param name="momentum">The momentum factor (≥ 0); 0 disables momentum.</param>
+    /// <param name="dampening">The dampening of the momentum.</param>
+    /// <param name="weightDecay">The L2 penalty (≥ 0) added to the gradient.</param>
+    /// <param name="nesterov">Whether to use Nesterov momentum; requires momentum &gt; 0 and zero dampening.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lr"/>, <paramref name="momentum"/> or <paramref name="weightDecay"/> is negative or NaN.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nesterov"/> is set with momentum ≤ 0 or non-zero dampening.</exception>
+    public Sgd(IMaskedNetwork network, float lr = 1e-3f, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
+        : this(LayersOf(network), lr, momentum, dampening, weightDecay, nesterov)
+    {
+    }
+
     /// <inheritdoc/>
     public override void Step()
     {
