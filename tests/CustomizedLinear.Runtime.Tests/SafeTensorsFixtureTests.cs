@@ -25,7 +25,7 @@ public class SafeTensorsFixtureTests
         Assert.Equal(
             [
                 "linear_nomask.safetensors", "masked_bf16.safetensors", "masked_f16.safetensors", "masked_f32.safetensors",
-                "masked_f64_nobias.safetensors", "metadata.safetensors", "sequential.safetensors",
+                "masked_f64_nobias.safetensors", "metadata.safetensors", "sequential.safetensors", "sequential_nested.safetensors",
             ],
             files);
         Assert.Equal(files, Expected().EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
@@ -102,17 +102,20 @@ public class SafeTensorsFixtureTests
         }
     }
 
-    [Fact]
-    public void TheSequentialFixtureLoadsIntoANetworkWithAnEmptyPrefix()
+    [Theory]
+    [InlineData("sequential.safetensors", "")]
+    [InlineData("sequential_nested.safetensors", "net.")]
+    public void ASequentialFixtureLoadsIntoANetworkUnderItsPrefix(string fileName, string prefix)
     {
-        // An nn.Sequential's state_dict, as save_file writes it: a network naming its layers "0.", "2." loads it
-        // with prefix "" exactly as the layers load it one by one.
-        string path = Path.Combine(Directory, "sequential.safetensors");
-        JsonElement[] described = [.. Expected().GetProperty("sequential.safetensors").GetProperty("layers").EnumerateArray()];
+        // An nn.Sequential's state_dict, as save_file writes it, bare or held as self.net: a network naming its
+        // layers "0.", "2." loads it with the module's prefix exactly as the layers load it one by one.
+        string path = Path.Combine(Directory, fileName);
+        JsonElement[] described = [.. Expected().GetProperty(fileName).GetProperty("layers").EnumerateArray()];
         var layers = described.Select((d, k) => (d.GetProperty("prefix").GetString()!, (IMaskedLinear)Build(d, seed: k))).ToArray();
-        var network = new NamedNetwork(described.Select((d, k) => (d.GetProperty("prefix").GetString()!, (IMaskedLinear)Build(d, seed: 50 + k))).ToArray());
+        var network = new NamedNetwork(described.Select((d, k) => (d.GetProperty("prefix").GetString()![prefix.Length..], (IMaskedLinear)Build(d, seed: 50 + k))).ToArray());
+        Assert.Equal(["0.", "2."], network.NamedLayers.Select(n => n.Prefix));
         SafeTensors.Load(path, layers);
-        SafeTensors.Load(path, network);
+        SafeTensors.Load(path, network, prefix);
         for (int k = 0; k < layers.Length; k++)
         {
             Assert.Equal(StLayers.Bits(layers[k].Item2.Weights), StLayers.Bits(network.Layers[k].Weights));

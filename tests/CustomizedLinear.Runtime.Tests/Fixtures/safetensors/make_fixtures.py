@@ -158,6 +158,10 @@ def fixtures():
         ("sequential.safetensors",
          [layer_tensors("0.", MASK_A, True, "F32", 6), layer_tensors("2.", MASK_B, False, "F32", 7)],
          {"format": "pt"}, {}),
+        # The same network held by another module as self.net: its state_dict names carry "net.".
+        ("sequential_nested.safetensors",
+         [layer_tensors("net.0.", MASK_A, True, "F32", 9), layer_tensors("net.2.", MASK_B, False, "F32", 10)],
+         {"format": "pt"}, {}),
         # Richer metadata, header entries and data in different non-sorted orders, spaces in the JSON,
         # raw UTF-8, no padding: all legal, so a reader must accept them.
         ("metadata.safetensors", [layer_tensors("encoder.", MASK_B, True, "F32", 8)],
