@@ -57,8 +57,7 @@ public sealed class Softplus : IActivation
         {
             // PyTorch's softplus_backward: z = exp(x), outputGrad · z / (z + 1) (∞ / ∞ above 88, not taken).
             Vector<float> e = Vector.Exp(x);
-            Vector<float> sigmoid = e / (e + Vector<float>.One);
-            return Vector.ConditionalSelect(Vector.GreaterThan(x, new Vector<float>(Threshold)), outputGrad, outputGrad * sigmoid);
+            return Vector.ConditionalSelect(Vector.GreaterThan(x, new Vector<float>(Threshold)), outputGrad, outputGrad * e / (e + Vector<float>.One));
         }
     }
 }

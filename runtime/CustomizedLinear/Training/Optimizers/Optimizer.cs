@@ -24,7 +24,7 @@ public abstract class Optimizer
     private float[]? _scratch;
 
     /// <summary>A network's layers, for the constructors that take a network; null is reported as <c>network</c>.</summary>
-    protected static IReadOnlyList<IMaskedLinear> LayersOf(IMaskedNetwork network)
+    private protected static IReadOnlyList<IMaskedLinear> LayersOf(IMaskedNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
         return network.Layers;
