@@ -21,7 +21,7 @@ public sealed class Softplus : IActivation
     public static void Forward(ReadOnlySpan<float> input, Span<float> output)
     {
         ActivationSpans.CheckForward(input, output, nameof(input), nameof(output));
-        ElementwiseLoop.Apply<Function>(input, output);
+        ForwardUnchecked(input, output);
     }
 
     /// <summary><c>inputGrad = input &gt; 20 ? outputGrad : outputGrad · σ(input)</c>.</summary>
@@ -32,8 +32,16 @@ public sealed class Softplus : IActivation
     public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         ActivationSpans.CheckBackward(input, outputGrad, inputGrad, nameof(input));
-        ElementwiseLoop.Apply<Gradient>(input, outputGrad, inputGrad);
+        BackwardUnchecked(input, outputGrad, inputGrad);
     }
+
+    /// <summary>The math, for spans already checked (also the fused activation of a network's layer).</summary>
+    internal static void ForwardUnchecked(ReadOnlySpan<float> input, Span<float> output) =>
+        ElementwiseLoop.Apply<Function>(input, output);
+
+    /// <summary>The math, for spans already checked (also a network's backward pass).</summary>
+    internal static void BackwardUnchecked(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad) =>
+        ElementwiseLoop.Apply<Gradient>(input, outputGrad, inputGrad);
 
     private readonly struct Function : IVectorFunction
     {
