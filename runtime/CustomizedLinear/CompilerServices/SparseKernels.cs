@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CustomizedLinear.CompilerServices.Simd;
 
@@ -39,19 +40,36 @@ public static class SparseKernels
     /// </summary>
     public static void Forward(
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize) =>
+        ForwardCore(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize, FusedActivation.None);
+
+    /// <summary>
+    /// <c>output = activation(input · Wᵀ + b)</c> for a whole batch, the activation applied to each group of samples'
+    /// outputs while they are still in L1, before they are written to <paramref name="output"/>: a network's layer
+    /// and activation in one sweep over the output. <see cref="FusedActivation.None"/> is the plain forward pass.
+    /// </summary>
+    public static void Forward(
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, FusedActivation activation) =>
+        ForwardCore(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize, activation);
+
+    /// <summary>Both <c>Forward</c> overloads, inlined into each so that the plain one costs no extra call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardCore(
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, FusedActivation activation)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BatchKernels<V512>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group).Forward, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V512>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V512>.Group).Forward, weights, bias, input, output, inputSize, outputSize, activation);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            BatchKernels<V256>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group).Forward, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V256>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V256>.Group).Forward, weights, bias, input, output, inputSize, outputSize, activation);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            BatchKernels<V128>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group).Forward, weights, bias, input, output, inputSize, outputSize);
+            BatchKernels<V128>.Forward(connectionInputs, ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, BatchKernels<V128>.Group).Forward, weights, bias, input, output, inputSize, outputSize, activation);
         }
         else
         {
@@ -62,7 +80,7 @@ public static class SparseKernels
     /// <summary>
     /// Adds the batch's gradients into <paramref name="weightGrad"/> and <paramref name="biasGrad"/> (empty
     /// without bias) and, unless <paramref name="inputGrad"/> is empty, overwrites it.
-    /// <paramref name="blockCache"/> is the same cache <see cref="Forward"/> uses.
+    /// <paramref name="blockCache"/> is the same cache <c>Forward</c> uses.
     /// </summary>
     public static void Backward(
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights,
@@ -131,7 +149,7 @@ public static class SparseKernels
     }
 
     /// <summary>
-    /// <see cref="Forward"/> with the batch cut into tiles of whole sample groups run on up to
+    /// <c>Forward</c> with the batch cut into tiles of whole sample groups run on up to
     /// <paramref name="degreeOfParallelism"/> threads. Each thread has its own scratch, so the result is
     /// bitwise the same as one thread's.
     /// </summary>

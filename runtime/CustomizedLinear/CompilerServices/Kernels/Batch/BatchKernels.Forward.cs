@@ -10,7 +10,7 @@ internal static partial class BatchKernels<TVector>
 {
     public static unsafe void Forward(
         ReadOnlySpan<int> connectionInputs, InputBlocks blocks, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize)
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, FusedActivation activation)
     {
         int group = Group;
         int batch = input.Length / inputSize;
@@ -50,6 +50,14 @@ internal static partial class BatchKernels<TVector>
                     {
                         BlockOutputsWithSharedSpans(x, inputs, w, blockStarts, spans + ((nint)block * spanEntries), outputSize, outputsPerSpan, y, block > 0, biases);
                     }
+                }
+
+                // The group's outputs are still in L1 here: activated now, they cost no second sweep over the
+                // output in memory. Element-wise, so the transposed layout does not matter; a partial group's
+                // padding lanes are activated too and never written back.
+                if (activation != FusedActivation.None)
+                {
+                    NetworkActivations.Apply(activation, yT, yT);
                 }
 
                 TransposeBack(yT, outputSize, samples, output.Slice(first * outputSize, samples * outputSize));
