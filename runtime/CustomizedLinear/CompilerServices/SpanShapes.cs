@@ -6,7 +6,7 @@ using System.Runtime.CompilerServices;
 namespace CustomizedLinear.CompilerServices;
 
 /// <summary>
-/// Argument checks shared by every generated layer, so that each one reports wrong span lengths
+/// Argument checks shared by every generated layer and network, so that each one reports wrong span lengths
 /// the same way: exactly <see cref="ArgumentException"/>, naming the span and the expected length.
 /// </summary>
 /// <remarks>Called by generated code; not part of the public contract.</remarks>
@@ -46,6 +46,34 @@ public static class SpanShapes
         return batch;
     }
 
+    /// <summary>
+    /// Checks the spans of a network's <c>Backward</c>, which takes no input (the network kept its activations from
+    /// <c>ForwardTraining</c>), and returns the batch of that call. <paramref name="trainingBatch"/> is the batch
+    /// the network saved, negative before the first <c>ForwardTraining</c>. <paramref name="inputGrad"/> may be
+    /// empty to skip the input gradient.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No <c>ForwardTraining</c> has run.</exception>
+    /// <exception cref="ArgumentException">A span does not have that batch's length, or <paramref name="inputGrad"/> overlaps <paramref name="outputGrad"/>.</exception>
+    public static int NetworkBackwardBatch(int trainingBatch, int inputSize, int outputSize, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
+    {
+        if (trainingBatch < 0)
+        {
+            ThrowNoForwardTraining();
+        }
+
+        RequireTrainingRows(outputGrad.Length, trainingBatch, outputSize, "outputGrad", "OutputSize");
+        if (!inputGrad.IsEmpty)
+        {
+            RequireTrainingRows(inputGrad.Length, trainingBatch, inputSize, "inputGrad", "InputSize");
+            if (inputGrad.Overlaps(outputGrad))
+            {
+                ThrowOverlap("inputGrad must not overlap outputGrad: Backward reads it while it writes inputGrad.", nameof(inputGrad));
+            }
+        }
+
+        return trainingBatch;
+    }
+
     private static int BatchOf(int inputSize, int inputLength)
     {
         if (inputLength % inputSize != 0)
@@ -63,6 +91,15 @@ public static class SpanShapes
         if (actual != expected)
         {
             ThrowWrongRows(actual, batch, rowLength, paramName, rowName, expected);
+        }
+    }
+
+    private static void RequireTrainingRows(int actual, int batch, int rowLength, string paramName, string rowName)
+    {
+        long expected = (long)batch * rowLength;
+        if (actual != expected)
+        {
+            ThrowWrongTrainingRows(actual, batch, rowLength, paramName, rowName, expected);
         }
     }
 
@@ -85,4 +122,16 @@ public static class SpanShapes
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowOverlap(string message, string paramName) => throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNoForwardTraining() =>
+        throw new InvalidOperationException("Backward needs the saved activations of a ForwardTraining call; call ForwardTraining first.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowWrongTrainingRows(int actual, int batch, int rowLength, string paramName, string rowName, long expected) =>
+        throw new ArgumentException(
+            $"{paramName} has {actual} values; expected batch × {rowName} = {batch} × {rowLength} = {expected} for the batch of the last ForwardTraining.",
+            paramName);
 }
