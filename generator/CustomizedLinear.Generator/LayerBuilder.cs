@@ -98,6 +98,7 @@ internal static class LayerBuilder
             declaration.Namespace,
             declaration.ContainingTypes,
             declaration.ClassName,
+            declaration.TypeName,
             declaration.Keyword,
             declaration.HintName,
             MaskParser.FileName(maskFilePath),

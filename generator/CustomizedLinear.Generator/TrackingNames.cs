@@ -14,4 +14,11 @@ internal static class TrackingNames
     public const string Layers = nameof(Layers);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Sources = nameof(Sources);
+    public const string NetworkDeclarations = nameof(NetworkDeclarations);
+    public const string NetworkHintNames = nameof(NetworkHintNames);
+    public const string GeneratedLayers = nameof(GeneratedLayers);
+    public const string NetworkLayers = nameof(NetworkLayers);
+    public const string Networks = nameof(Networks);
+    public const string NetworkDiagnostics = nameof(NetworkDiagnostics);
+    public const string NetworkSources = nameof(NetworkSources);
 }

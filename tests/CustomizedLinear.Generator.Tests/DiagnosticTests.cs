@@ -21,13 +21,39 @@ public sealed class DiagnosticTests
     private const string Cell = "a cell is 0 or 1, separated by spaces, tabs or commas";
 
     /// <summary>A project to generate and the one diagnostic it must give.</summary>
-    public sealed record Case(string Name, string Source, string MaskText, string Id, DiagnosticSeverity Severity, string File, int Line, int Column, string Message, LanguageVersion Language = LanguageVersion.Latest)
+    /// <param name="Sources">How many sources are still generated; by default none for an error and the layer otherwise.</param>
+    public sealed record Case(string Name, string Source, string MaskText, string Id, DiagnosticSeverity Severity, string File, int Line, int Column, string Message, LanguageVersion Language = LanguageVersion.Latest, int Sources = -1)
     {
         public override string ToString() => Name;
     }
 
     private static string Layer(string declaration = "public partial class L { }", string attribute = "[MaskedLinear(\"masks/m.txt\")]") =>
         $"using CustomizedLinear;\n\nnamespace Demo;\n\n{attribute}\n{declaration}\n";
+
+    /// <summary>
+    /// Two layers from one mask file, <c>A</c> ([in, out]) and <c>B</c> (read [out, in], so its sizes are A's swapped),
+    /// then the network: its attribute on line 9, its declaration on line 10.
+    /// </summary>
+    private static string Network(string attribute, string declaration = "public partial class N { }", string layerA = "public partial class A { }") =>
+        Layer(layerA) + "[MaskedLinear(\"masks/m.txt\", Layout = MaskLayout.OutputsByInputs)]\npublic partial class B { }\n" + attribute + "\n" + declaration + "\n";
+
+    /// <summary>The 1-based column of <paramref name="part"/> in <paramref name="line"/>.</summary>
+    private static int Column(string line, string part, int occurrence = 1)
+    {
+        int at = -1;
+        for (int i = 0; i < occurrence; i++)
+        {
+            at = line.IndexOf(part, at + 1, StringComparison.Ordinal);
+        }
+
+        return at + 1;
+    }
+
+    private const string Chain = "[Sequential(typeof(A), typeof(ReLU), typeof(A))]";
+    private const string NotAModule = "[Sequential(typeof(A), typeof(string))]";
+    private const string Made = "[Sequential(typeof(A), typeof(ReLU), typeof(B), Autoregressive = true)]";
+    private const string MadeOdd = "[Sequential(typeof(A), Autoregressive = true)]";
+    private const string BadOrder = "[Sequential(typeof(A), typeof(B), Autoregressive = true, AutoregressiveOutputs = (MadeOutputOrder)5)]";
 
     public static readonly Case[] Catalog =
     [
@@ -87,6 +113,30 @@ public sealed class DiagnosticTests
             "Class 'L' cannot take the generated members: the project uses C# 10.0, and the generated code needs C# 11 or later (it uses file-local types)", LanguageVersion.CSharp10),
         new("layout out of range", Layer(attribute: "[MaskedLinear(\"masks/m.txt\", Layout = (MaskLayout)7)]"), "1\n", "CL0018", DiagnosticSeverity.Error, Layers, 5, 15,
             "Layout = 7 is not a MaskLayout value: use MaskLayout.InputsByOutputs or MaskLayout.OutputsByInputs"),
+        new("network not partial", Network("[Sequential(typeof(A))]", "public class Whole { }"), "1 1\n1 1\n", "CL0006", DiagnosticSeverity.Error, Layers, 10, 14,
+            "Class 'Whole' has [Sequential] but is not partial: declare it 'partial class Whole' so the generator can add the network's members", Sources: 2),
+        new("generic network", Network("[Sequential(typeof(A))]", "public partial class Generic<T> { }"), "1 1\n1 1\n", "CL0009", DiagnosticSeverity.Error, Layers, 10, 22,
+            "Class 'Generic' has [Sequential] but is generic: a network's shape comes from its layers, so it takes no type parameters", Sources: 2),
+        new("static network", Network("[Sequential(typeof(A))]", "public static partial class Fixed { }"), "1 1\n1 1\n", "CL0010", DiagnosticSeverity.Error, Layers, 10, 29,
+            "Class 'Fixed' has [Sequential] but is static: a network holds its layers in instances", Sources: 2),
+        new("network member collision", Network("[Sequential(typeof(A), typeof(ReLU), typeof(B))]", "public partial class N\n{\n    public int Layer2 => 0;\n}"), "1 1\n1 1\n", "CL0012", DiagnosticSeverity.Error, Layers, 12, 16,
+            "'N' already has a member named 'Layer2', which the generator adds to every network: rename or remove it", Sources: 2),
+        new("both layer and network", Network("// no network here", "", layerA: "[Sequential(typeof(B))]\npublic partial class A { }"), "1 1\n1 1\n", "CL0017", DiagnosticSeverity.Error, Layers, 7, 22,
+            "Class 'A' cannot take the generated members: it has both [MaskedLinear] and [Sequential]; a network holds its layers, declare them as classes of their own", Sources: 2),
+        new("entry that is not a module", Network(NotAModule), "1 1\n1 1\n", "CL0019", DiagnosticSeverity.Error, Layers, 9, Column(NotAModule, "typeof(string)"),
+            "typeof(string) cannot be a module of 'N': it is a class that neither has [MaskedLinear] nor implements IActivation; an entry of [Sequential] is a [MaskedLinear] class of this project or a type implementing IActivation", Sources: 2),
+        new("no masked layer", Network("[Sequential(typeof(ReLU), typeof(Tanh))]"), "1 1\n1 1\n", "CL0020", DiagnosticSeverity.Error, Layers, 9, 2,
+            "[Sequential] on 'N' has no masked layer: a network needs at least one [MaskedLinear] class among its modules", Sources: 2),
+        new("sizes that do not chain", Network(Chain), "1 1 1\n1 1 1\n", "CL0021", DiagnosticSeverity.Error, Layers, 9, Column(Chain, "typeof(A)", 2),
+            "'A' (module 2) takes 2 inputs, but 3 reach it from 'A' (module 0): each layer's InputSize must equal the size before it", Sources: 2),
+        new("not autoregressive", Network(Made), "1 1\n1 1\n", "CL0022", DiagnosticSeverity.Error, Layers, 9, Column(Made, "Autoregressive"),
+            "'N' is not autoregressive: output 0 (variable 0) depends on input 0 through input 0 → Layer0 output 0 → output 0, but may depend only on inputs before 0", Sources: 2),
+        new("autoregressive output size", Network(MadeOdd), "1 1 1\n1 1 1\n", "CL0023", DiagnosticSeverity.Error, Layers, 9, Column(MadeOdd, "Autoregressive"),
+            "'N' cannot be autoregressive: its 3 outputs are not a multiple of its 2 inputs (a MADE network has OutputSize = k · InputSize)", Sources: 2),
+        new("layer less accessible than the network", Network("[Sequential(typeof(A))]", layerA: "internal partial class A { }"), "1 1\n1 1\n", "CL0024", DiagnosticSeverity.Info, Layers, 9, 13,
+            "'N.Layer0' is internal, not public like 'N': its type 'A' is internal", Sources: 3),
+        new("output order out of range", Network(BadOrder), "1 1\n1 1\n", "CL0025", DiagnosticSeverity.Error, Layers, 9, Column(BadOrder, "AutoregressiveOutputs"),
+            "AutoregressiveOutputs = 5 is not a MadeOutputOrder value: use MadeOutputOrder.Concatenated or MadeOutputOrder.Interleaved", Sources: 2),
     ];
 
     public static IEnumerable<object[]> Cases => Catalog.Select(c => new object[] { c.Name });
@@ -113,7 +163,7 @@ public sealed class DiagnosticTests
         Assert.Equal(c.File, span.Path);
         Assert.Equal((c.Line, c.Column), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
         // An error generates nothing; an Info or a warning still gives a layer.
-        Assert.Equal(c.Severity == DiagnosticSeverity.Error ? 0 : 1, run.GeneratedSources.Length);
+        Assert.Equal(c.Sources >= 0 ? c.Sources : c.Severity == DiagnosticSeverity.Error ? 0 : 1, run.GeneratedSources.Length);
     }
 
     [Fact]

@@ -50,8 +50,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ClassNotPartial = new(
         id: "CL0006",
-        title: "Masked linear class must be partial",
-        messageFormat: "Class '{0}' has [MaskedLinear] but is not partial: declare it 'partial class {0}' so the generator can add the layer's members",
+        title: "Generated class must be partial",
+        messageFormat: "Class '{0}' has [{1}] but is not partial: declare it 'partial class {0}' so the generator can add the {2}'s members",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -74,16 +74,16 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor GenericClass = new(
         id: "CL0009",
-        title: "Masked linear class cannot be generic",
-        messageFormat: "Class '{0}' has [MaskedLinear] but is generic: a layer's shape comes from its mask file, so it takes no type parameters",
+        title: "Generated class cannot be generic",
+        messageFormat: "Class '{0}' has [{1}] but is generic: {2}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor StaticClass = new(
         id: "CL0010",
-        title: "Masked linear class cannot be static",
-        messageFormat: "Class '{0}' has [MaskedLinear] but is static: a layer holds its weights in instances",
+        title: "Generated class cannot be static",
+        messageFormat: "Class '{0}' has [{1}] but is static: {2}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -99,7 +99,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MemberNameCollision = new(
         id: "CL0012",
         title: "Member name collides with a generated member",
-        messageFormat: "'{0}' already has {1}, which the generator adds to every layer: rename or remove it",
+        messageFormat: "'{0}' already has {1}, which the generator adds to every {2}: rename or remove it",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -150,6 +150,65 @@ internal static class DiagnosticDescriptors
         id: "CL0018",
         title: "Layout is not a MaskLayout value",
         messageFormat: "Layout = {0} is not a MaskLayout value: use MaskLayout.InputsByOutputs or MaskLayout.OutputsByInputs",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidModule = new(
+        id: "CL0019",
+        title: "Network entry is neither a masked layer nor an activation",
+        messageFormat: "{0} cannot be a module of '{1}': {2}; an entry of [Sequential] is a [MaskedLinear] class of this project or a type implementing IActivation",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NoMaskedLayer = new(
+        id: "CL0020",
+        title: "Network has no masked layer",
+        messageFormat: "[Sequential] on '{0}' has no masked layer: a network needs at least one [MaskedLinear] class among its modules",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor SizesDoNotChain = new(
+        id: "CL0021",
+        title: "Layer sizes do not chain",
+        messageFormat: "'{0}' (module {1}) takes {2} inputs, but {3} reach it from '{4}' (module {5}): each layer's InputSize must equal the size before it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Activations keep the size, so the size that reaches a layer is the OutputSize of the masked layer before it.");
+
+    public static readonly DiagnosticDescriptor NotAutoregressive = new(
+        id: "CL0022",
+        title: "Network is not autoregressive",
+        messageFormat: "'{0}' is not autoregressive: output {1} (variable {2}) depends on input {3} through {4}, but may depend only on inputs before {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Proved from the masks by boolean reachability: a connection path from an input to an output means the output can depend on it, whatever the weights.");
+
+    public static readonly DiagnosticDescriptor AutoregressiveOutputSize = new(
+        id: "CL0023",
+        title: "Autoregressive output size is not a multiple of the input size",
+        messageFormat: "'{0}' cannot be autoregressive: its {1} outputs are not a multiple of its {2} inputs (a MADE network has OutputSize = k · InputSize)",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayerPropertyLessAccessible = new(
+        id: "CL0024",
+        title: "Layer property is less accessible than its network",
+        messageFormat: "'{0}.{1}' is {2}, not {3} like '{0}': its type '{4}' is {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A property cannot be more accessible than its type; the network still exposes every layer through Layers and NamedLayers.");
+
+    public static readonly DiagnosticDescriptor InvalidOutputOrder = new(
+        id: "CL0025",
+        title: "AutoregressiveOutputs is not a MadeOutputOrder value",
+        messageFormat: "AutoregressiveOutputs = {0} is not a MadeOutputOrder value: use MadeOutputOrder.Concatenated or MadeOutputOrder.Interleaved",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);

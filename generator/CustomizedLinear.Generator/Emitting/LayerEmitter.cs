@@ -7,7 +7,7 @@ namespace CustomizedLinear.Generator.Emitting;
 /// <summary>Writes the source of one generated layer: the partial class and its file-local kernels.</summary>
 internal static class LayerEmitter
 {
-    private static readonly string GeneratorVersion = typeof(LayerEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
+    internal static readonly string GeneratorVersion = typeof(LayerEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
     public static string Emit(LayerModel layer)
     {
@@ -74,7 +74,7 @@ internal static class LayerEmitter
 
         WriteClassDocumentation(w, layer);
         w.WriteLine($"[{Names.GeneratedCode}(\"CustomizedLinear.Generator\", \"{GeneratorVersion}\")]");
-        w.OpenBlock($"partial {layer.Keyword} {name} : {Names.Interface}");
+        w.OpenBlock($"partial {layer.Keyword} {name} : {Names.Interface}, {Names.FusedLayer}");
 
         w.WriteLine("/// <summary>Number of inputs (rows of an <c>[in, out]</c> mask).</summary>");
         w.WriteLine($"public const int InputSize = {Names.Int(inputs)};");
@@ -178,6 +178,8 @@ internal static class LayerEmitter
         w.WriteLine($"bool {Names.Interface}.HasBias => HasBias;");
         w.WriteLine();
         w.WriteLine($"bool {Names.Interface}.IsConnected(int input, int output) => IsConnected(input, output);");
+        w.WriteLine();
+        WriteForwardActivated(w, layer, kernels);
         w.CloseBlock();
     }
 
@@ -277,6 +279,23 @@ internal static class LayerEmitter
         w.CloseBlock();
     }
 
+    /// <summary>For networks: the activation after the layer applied while the batch kernel's output is still in cache.</summary>
+    private static void WriteForwardActivated(SourceWriter w, LayerModel layer, string kernels)
+    {
+        w.WriteLine("/// <summary><see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>, then a built-in activation; a network's layers run through this.</summary>");
+        w.OpenBlock($"void {Names.FusedLayer}.ForwardActivated({Names.ReadOnlySpan} input, {Names.Span} output, {Names.FusedActivation} activation)");
+        w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
+        w.OpenBlock($"if (batch >= {Threshold(layer.Kernels.BatchThreshold)})");
+        w.WriteLine("// The activation runs on each group's outputs in the kernel's scratch, before they are written out.");
+        w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize, activation);");
+        w.WriteLine("return;");
+        w.CloseBlock();
+        w.WriteLine();
+        w.WriteLine("Forward(input, output);");
+        w.WriteLine($"{Names.NetworkActivations}.Apply(activation, output, output);");
+        w.CloseBlock();
+    }
+
     private static void WriteBackward(SourceWriter w, LayerModel layer, string kernels)
     {
         w.WriteLine("/// <summary>");
@@ -323,7 +342,7 @@ internal static class LayerEmitter
     }
 
     /// <summary>The plan's batch threshold as the generated code reads it.</summary>
-    private static string Threshold(BatchThreshold threshold) => threshold switch
+    internal static string Threshold(BatchThreshold threshold) => threshold switch
     {
         BatchThreshold.OneVectorOfSamples => OneVectorOfSamples,
         _ => OneVectorOfSamples, // no other value exists; the generator never throws
@@ -331,5 +350,5 @@ internal static class LayerEmitter
 
     private const string OneVectorOfSamples = Names.SparseKernels + ".MinBatch";
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -11,16 +11,33 @@ internal sealed class SourceWriter
 
     public SourceWriter() => _writer = new IndentedTextWriter(_text, "    ") { NewLine = "\n" };
 
-    public void WriteLine(string line) => _writer.WriteLine(line);
+    private bool _blank;
 
-    /// <summary>An empty line, written without indentation so no line has trailing spaces.</summary>
-    public void WriteLine() => _writer.WriteLineNoTabs("");
+    public void WriteLine(string line)
+    {
+        _writer.WriteLine(line);
+        _blank = false;
+    }
+
+    /// <summary>
+    /// An empty line, written without indentation so no line has trailing spaces; never two in a row, so an emitter
+    /// can separate optional sections without tracking which of them were written.
+    /// </summary>
+    public void WriteLine()
+    {
+        if (!_blank)
+        {
+            _writer.WriteLineNoTabs("");
+            _blank = true;
+        }
+    }
 
     public void OpenBlock(string header)
     {
         _writer.WriteLine(header);
         _writer.WriteLine("{");
         _writer.Indent++;
+        _blank = false;
     }
 
     /// <param name="suffix">Text after the brace, e.g. <c>;</c> to end an initializer.</param>
@@ -28,6 +45,7 @@ internal sealed class SourceWriter
     {
         _writer.Indent--;
         _writer.WriteLine("}" + suffix);
+        _blank = false;
     }
 
     public override string ToString() => _text.ToString();

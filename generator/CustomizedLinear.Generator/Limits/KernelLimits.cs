@@ -25,6 +25,13 @@ internal static class KernelLimits
     /// </summary>
     public const int MaxTermsPerMethod = 1024;
 
+    /// <summary>
+    /// A network whose straight-line method would hold more values than this (every unit of every module, kept in
+    /// locals) takes the per-layer path instead: past a few thousand locals the JIT stops tracking them in
+    /// registers, and a method of mostly bias-only units gains nothing from being one method.
+    /// </summary>
+    public const int MaxStraightLineValues = 2048;
+
     /// <summary>Terms per unrolled statement: keeps lines readable and expression trees shallow.</summary>
     public const int TermsPerStatement = 8;
 

@@ -4,6 +4,7 @@ namespace CustomizedLinear.Generator.Model;
 /// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>
 /// <param name="ContainingTypes">Enclosing types, outermost first.</param>
 /// <param name="ClassName">The class's name as written in code (<c>@</c>-escaped if it is a keyword).</param>
+/// <param name="TypeName">The class's fully qualified name (<c>global::…</c>), for networks that hold it.</param>
 /// <param name="Keyword">How the class is declared: <c>class</c> or <c>record</c>.</param>
 /// <param name="HintName">A file-name-safe name for the generated source; made unique across layers later.</param>
 /// <param name="MaskPath">The mask path as written in the attribute.</param>
@@ -17,6 +18,7 @@ internal sealed record LayerDeclaration(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
     string ClassName,
+    string TypeName,
     string Keyword,
     string HintName,
     string MaskPath,

@@ -1,6 +1,7 @@
 namespace CustomizedLinear.Generator.Model;
 
 /// <summary>Everything the emitter needs for one layer; connections in canonical order.</summary>
+/// <param name="TypeName">The class's fully qualified name (<c>global::…</c>): how networks find the layer.</param>
 /// <param name="MaskFileName">The mask file's name, for the generated documentation.</param>
 /// <param name="OutputStarts">
 /// <c>OutputSize + 1</c> offsets: the connections of output <c>o</c> are
@@ -12,6 +13,7 @@ internal sealed record LayerModel(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
     string ClassName,
+    string TypeName,
     string Keyword,
     string HintName,
     string MaskFileName,

@@ -20,7 +20,7 @@ namespace Demo
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("CustomizedLinear.Generator", "{version}")]
-    partial class MadeLayer : global::CustomizedLinear.IMaskedLinear
+    partial class MadeLayer : global::CustomizedLinear.IMaskedLinear, global::CustomizedLinear.CompilerServices.IFusedLayer
     {
         /// <summary>Number of inputs (rows of an <c>[in, out]</c> mask).</summary>
         public const int InputSize = 4;
@@ -181,6 +181,21 @@ namespace Demo
         bool global::CustomizedLinear.IMaskedLinear.HasBias => HasBias;
 
         bool global::CustomizedLinear.IMaskedLinear.IsConnected(int input, int output) => IsConnected(input, output);
+
+        /// <summary><see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>, then a built-in activation; a network's layers run through this.</summary>
+        void global::CustomizedLinear.CompilerServices.IFusedLayer.ForwardActivated(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::CustomizedLinear.CompilerServices.FusedActivation activation)
+        {
+            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // The activation runs on each group's outputs in the kernel's scratch, before they are written out.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(MadeLayer_MaskedLinearKernels.OutputStarts, MadeLayer_MaskedLinearKernels.ConnectionInputs, ref MadeLayer_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize, activation);
+                return;
+            }
+
+            Forward(input, output);
+            global::CustomizedLinear.CompilerServices.NetworkActivations.Apply(activation, output, output);
+        }
     }
 
     /// <summary>Index data and straight-line kernels of <see cref="MadeLayer"/>; one sample per call.</summary>
