@@ -19,3 +19,13 @@ public partial class Mixing
 public partial class Head
 {
 }
+
+/// <summary>
+/// <c>nn.Sequential(CustomizedLinear(pathways), ReLU(), CustomizedLinear(mixing), ReLU(), CustomizedLinear(head))</c>,
+/// generated whole: the layers are <c>Layer0</c>, <c>Layer2</c> and <c>Layer4</c>, their tensors <c>0.weight</c>,
+/// <c>2.bias</c>, ... as in the PyTorch model's <c>state_dict</c>.
+/// </summary>
+[Sequential(typeof(Pathways), typeof(ReLU), typeof(Mixing), typeof(ReLU), typeof(Head))]
+public partial class Network
+{
+}

@@ -20,7 +20,7 @@ public static class Training
     public static void Run(string outputPath)
     {
         var net = new Network(Seed);
-        var optimizer = new Adam(net.Layers, lr: LearningRate);
+        var optimizer = new Adam(net, lr: LearningRate);
         var random = new Random(Seed);
 
         // A fixed held-out set, drawn from its own seed.
@@ -34,7 +34,7 @@ public static class Training
         var prediction = new float[target.Length];
         var lossGrad = new float[target.Length];
 
-        Console.WriteLine($"training {Network.InputSize} -> {Network.HiddenSize} -> {Network.HiddenSize} -> {Network.OutputSize} on the teacher function: " +
+        Console.WriteLine($"training {Network.InputSize} -> {Pathways.OutputSize} -> {Pathways.OutputSize} -> {Network.OutputSize} on the teacher function: " +
             $"Adam lr {F(LearningRate)}, MSE, {Steps} steps of {Batch} fresh samples, seed {Seed}");
         Console.WriteLine($"step {0,6}: test mse {F(TestMse(net, testX, testY))}");
 
@@ -46,11 +46,11 @@ public static class Training
 
             Teacher.Sample(random, x);
             Teacher.Evaluate(x, target);
-            net.Forward(x, prediction);
+            net.ForwardTraining(x, prediction);
             sum += Loss.Mse(prediction, target, lossGrad);
 
             optimizer.ZeroGrad();
-            net.Backward(x, lossGrad);
+            net.Backward(lossGrad, inputGrad: default);
             optimizer.Step();
 
             if (step % ReportEvery == 0)
@@ -60,12 +60,12 @@ public static class Training
             }
         }
 
-        net.Save(outputPath);
+        SafeTensors.Save(outputPath, net);
         Console.WriteLine($"wrote {outputPath}");
 
         // Read it back into a differently initialised network: the outputs must be the same bits.
         var loaded = new Network(seed: 12345);
-        loaded.Load(outputPath);
+        SafeTensors.Load(outputPath, loaded);
         float[] inputs = Program.FixedInputBatch();
         var a = new float[Program.FixedInputs * Network.OutputSize];
         var b = new float[a.Length];
