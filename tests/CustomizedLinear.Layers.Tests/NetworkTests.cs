@@ -16,7 +16,7 @@ namespace CustomizedLinear.Layers.Tests;
 /// </summary>
 public sealed class NetworkTests
 {
-    public static TheoryData<string> NetworkNames => ["Small", "Smooth", "Wide", "User", "Repeated", "Single", "Leading", "Made"];
+    public static TheoryData<string> NetworkNames => ["Small", "Smooth", "Wide", "Table", "User", "Repeated", "Single", "Leading", "Made"];
 
     /// <summary>Below, at and above the batch kernels' threshold, and batches that leave a partial group.</summary>
     private static readonly int[] Batches = [1, 2, 3, 7, 8, 15, 16, 17, 37, 64];
@@ -26,6 +26,7 @@ public sealed class NetworkTests
         "Small" => With(new SmallNet(seed), n => new NetworkReference(n.Layer0, Act.ReLU, n.Layer2, Act.Tanh, n.Layer4)),
         "Smooth" => With(new SmoothNet(seed), n => new NetworkReference(n.Layer0, Act.Softplus, n.Layer2, Act.SiLU, n.Layer4, Act.Sigmoid)),
         "Wide" => With(new WideNet(seed), n => new NetworkReference(n.Layer0, Act.ReLU, n.Layer2)),
+        "Table" => With(new TableNet(seed), n => new NetworkReference(n.Layer0, Act.Tanh, n.Layer2, Act.Softplus)),
         "User" => With(new UserActivationNet(seed), n => new NetworkReference(n.Layer0, Act.Leaky, n.Layer2)),
         "Repeated" => With(new RepeatedNet(seed), n => new NetworkReference(n.Layer0, Act.Tanh, n.Layer2)),
         "Single" => With(new SingleLayerNet(seed), n => new NetworkReference(n.Layer0)),
@@ -245,6 +246,8 @@ public sealed class NetworkTests
     [InlineData("Wide", 1)]
     [InlineData("Wide", 50)]
     [InlineData("User", 37)]
+    [InlineData("Table", 3)]
+    [InlineData("Table", 40)]
     public void ForwardOnEightThreadsOfOneInstanceEqualsOneThreadBitwise(string name, int batch)
     {
         (IMaskedNetwork net, _) = Make(name);
@@ -275,6 +278,7 @@ public sealed class NetworkTests
     [InlineData("User")]
     [InlineData("Smooth")]
     [InlineData("Leading")]
+    [InlineData("Table")]
     public void SteadyStateForwardAndTrainingAllocateNothing(string name)
     {
         (IMaskedNetwork net, _) = Make(name);

@@ -15,6 +15,7 @@ namespace CustomizedLinear.Layers.Tests;
 [MaskedLinear("masks/networks/square.txt")] public partial class Square { }     // 8 -> 8
 [MaskedLinear("masks/networks/made_in.txt")] public partial class MadeIn { }     // 4 -> 8
 [MaskedLinear("masks/networks/made_out.txt")] public partial class MadeOut { }   // 8 -> 8
+[MaskedLinear("masks/networks/table.txt")] public partial class TableLayer { }  // 100 -> 100, table-driven
 
 /// <summary>Fits one straight-line method: small batches run it, larger ones the fused batch kernels.</summary>
 [Sequential(typeof(Small0), typeof(ReLU), typeof(Small2), typeof(Tanh), typeof(Small4))]
@@ -27,6 +28,10 @@ public partial class SmoothNet { }
 /// <summary>Too many connections for one straight-line method: every batch runs layer by layer.</summary>
 [Sequential(typeof(Wide0), typeof(ReLU), typeof(Wide2))]
 public partial class WideNet { }
+
+/// <summary>Table-driven layers (too large to unroll) in a network, twice, with a Tanh that back-propagates from its output.</summary>
+[Sequential(typeof(TableLayer), typeof(Tanh), typeof(TableLayer), typeof(Softplus))]
+public partial class TableNet { }
 
 /// <summary>A user's activation, its members implemented explicitly, between two layers.</summary>
 [Sequential(typeof(Small0), typeof(LeakyReLU02), typeof(Small2))]

@@ -36,3 +36,4 @@ hidden = [1, 2, 3, 1, 2, 3, 1, 2]
 outputs = inputs + inputs
 write_made("made_in.txt", inputs, hidden, False, "MADE 4 -> 8: hidden h <- input i iff m(h) >= i + 1")
 write_made("made_out.txt", hidden, outputs, True, "MADE 8 -> 8 (outputs o and o + 4 are variable o): output o <- hidden h iff d(o) > m(h)")
+write("table.txt", 100, 100, 0.9, 7, "A layer too large to unroll (about 9,000 connections): table-driven kernels")
