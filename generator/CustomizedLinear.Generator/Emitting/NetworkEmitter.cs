@@ -163,7 +163,7 @@ internal static class NetworkEmitter
             w.WriteLine(_plan.StraightLine
                 ? "/// <para>Batches below <c>SparseKernels.MinBatch</c> run each sample through one straight-line method for the whole network, values in locals between layers."
                 : "/// <para>Batches below <c>SparseKernels.MinBatch</c> run each layer's per-sample kernels in turn.");
-            var fused = Enumerable.Range(0, _count).Where(m => _plan.FusedActivations[m].Length > 0).Select(m => $"({Names.Int(network.Modules[m + 1].Index)}) into ({Names.Int(network.Modules[m].Index)})").ToList();
+            var fused = Enumerable.Range(0, _count).Where(m => _plan.InferenceFusedActivations[m].Length > 0).Select(m => $"({Names.Int(network.Modules[m + 1].Index)}) into ({Names.Int(network.Modules[m].Index)})").ToList();
             w.WriteLine(fused.Count > 0
                 ? $"/// Larger batches run each layer's batch kernel, with the activation after it applied in the kernel's output pass: {string.Join(", ", fused)}.</para>"
                 : "/// Larger batches run each layer's batch kernel in turn.</para>");
@@ -272,7 +272,7 @@ internal static class NetworkEmitter
             for (int m = 0; m < _count; m++)
             {
                 ModuleEntry module = network.Modules[m];
-                string fused = _plan.FusedActivations[m];
+                string fused = _plan.InferenceFusedActivations[m];
                 int value = fused.Length > 0 ? m + 2 : m + 1;
                 string target;
                 if (module.IsLayer)
@@ -288,7 +288,7 @@ internal static class NetworkEmitter
                 }
 
                 w.WriteLine();
-                WriteModuleForward(m, current, target, value);
+                WriteModuleForward(m, current, target, value, fused);
                 current = target == "output" ? "output" : $"v{Names.Int(value)}";
                 if (fused.Length > 0)
                 {
@@ -300,10 +300,9 @@ internal static class NetworkEmitter
         }
 
         /// <summary>One module (and the activation fused into it) from <paramref name="source"/> into <paramref name="target"/>.</summary>
-        private void WriteModuleForward(int m, string source, string target, int value)
+        private void WriteModuleForward(int m, string source, string target, int value, string fused)
         {
             ModuleEntry module = network.Modules[m];
-            string fused = _plan.FusedActivations[m];
             string name = target == "output" ? "output" : $"v{Names.Int(value)}";
             string call;
             if (module.IsLayer && fused.Length > 0)
@@ -379,7 +378,7 @@ internal static class NetworkEmitter
                 int value = fused.Length > 0 ? m + 2 : m + 1;
                 string target = value == _count ? "output" : SavedValue(network, value);
                 w.WriteLine();
-                WriteModuleForward(m, current, target, value);
+                WriteModuleForward(m, current, target, value, fused);
                 current = target == "output" ? "output" : $"v{Names.Int(value)}";
                 if (value == _count && _plan.SavedOffsets[value] >= 0)
                 {

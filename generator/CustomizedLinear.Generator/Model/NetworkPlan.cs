@@ -10,8 +10,14 @@ namespace CustomizedLinear.Generator.Model;
 /// every layer unrolled, activations inline, values in locals.
 /// </param>
 /// <param name="FusedActivations">
-/// Per module: for a layer whose next module is a built-in activation that can back-propagate from its output,
-/// that activation's <c>FusedActivation</c> name, applied in the layer kernel's output pass; otherwise empty.
+/// Per module, for <c>ForwardTraining</c>: for a layer whose next module is a built-in activation that can
+/// back-propagate from its output, that activation's <c>FusedActivation</c> name, applied in the layer kernel's
+/// output pass (the layer's own output is then never kept); otherwise empty.
+/// </param>
+/// <param name="InferenceFusedActivations">
+/// Per module, for <c>Forward</c>, which keeps nothing: every built-in activation after a layer is applied in the
+/// layer kernel's output pass. Softplus and SiLU compute each element with the same vector code whatever the
+/// layout, so <c>ForwardTraining</c>, applying them as a sweep of their own, gets the same bits.
 /// </param>
 /// <param name="SavedOffsets">
 /// Per value: where <c>ForwardTraining</c> keeps it for <c>Backward</c>, in floats per sample of the training buffer
@@ -22,6 +28,7 @@ namespace CustomizedLinear.Generator.Model;
 internal sealed record NetworkPlan(
     bool StraightLine,
     EquatableArray<string> FusedActivations,
+    EquatableArray<string> InferenceFusedActivations,
     EquatableArray<int> SavedOffsets,
     int SavedPerSample,
     int HiddenWidth);

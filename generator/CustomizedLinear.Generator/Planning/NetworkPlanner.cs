@@ -18,9 +18,12 @@ internal static class NetworkPlanner
     {
         int count = modules.Count;
         var fused = new string[count];
+        var inferenceFused = new string[count];
         for (int m = 0; m < count; m++)
         {
-            fused[m] = modules[m].IsLayer && m + 1 < count && BacksFromOutput(modules[m + 1]) ? modules[m + 1].BuiltIn : "";
+            bool layerThenBuiltIn = modules[m].IsLayer && m + 1 < count && !modules[m + 1].IsLayer && modules[m + 1].BuiltIn.Length > 0;
+            fused[m] = layerThenBuiltIn && BacksFromOutput(modules[m + 1]) ? modules[m + 1].BuiltIn : "";
+            inferenceFused[m] = layerThenBuiltIn ? modules[m + 1].BuiltIn : "";
         }
 
         var offsets = new int[count + 1];
@@ -39,7 +42,7 @@ internal static class NetworkPlanner
         }
 
         int hidden = count > 1 ? Enumerable.Range(1, count - 1).Max(v => widths[v]) : 0;
-        return new NetworkPlan(StraightLine(modules, widths, layerOfModule), fused.ToEquatableArray(), offsets.ToEquatableArray(), perSample, hidden);
+        return new NetworkPlan(StraightLine(modules, widths, layerOfModule), fused.ToEquatableArray(), inferenceFused.ToEquatableArray(), offsets.ToEquatableArray(), perSample, hidden);
     }
 
     public static bool BacksFromOutput(ModuleEntry module) => !module.IsLayer && FromOutput.Contains(module.BuiltIn);

@@ -18,7 +18,7 @@ namespace Demo
     /// )
     /// </code>
     /// <para>Batches below <c>SparseKernels.MinBatch</c> run each layer's per-sample kernels in turn.
-    /// Larger batches run each layer's batch kernel in turn.</para>
+    /// Larger batches run each layer's batch kernel, with the activation after it applied in the kernel's output pass: (4) into (3).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("CustomizedLinear.Generator", "{version}")]
     partial class Net : global::CustomizedLinear.IMaskedNetwork
@@ -97,11 +97,8 @@ namespace Demo
             global::System.Span<float> v3 = b.Slice(0, batch * 2);
             global::CustomizedLinear.CompilerServices.NetworkActivations.Forward<global::Demo.Leaky>(v2, v3);
 
-            // (3) A
-            Layer3.Forward(v3, output);
-
-            // (4) SiLU
-            global::CustomizedLinear.CompilerServices.NetworkActivations.Apply(global::CustomizedLinear.CompilerServices.FusedActivation.SiLU, output, output);
+            // (3) A and (4) SiLU, applied in the layer kernel's output pass
+            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer3).ForwardActivated(v3, output, global::CustomizedLinear.CompilerServices.FusedActivation.SiLU);
         }
 
         /// <summary>
