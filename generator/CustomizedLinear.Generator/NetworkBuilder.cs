@@ -38,6 +38,12 @@ internal static class NetworkBuilder
             return new NetworkResult(null, diagnostics.ToEquatableArray());
         }
 
+        foreach (ModuleEntry module in declaration.Modules.Where(m => m.IsLayer && m.Accessibility != declaration.Accessibility))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.LayerPropertyLessAccessible, module.Location, declaration.ClassName, "Layer" + module.Index, module.Accessibility, declaration.Accessibility, module.DisplayName));
+        }
+
         var layerOfModule = declaration.Modules.Select(m => m.IsLayer ? byName[m.TypeName] : null).ToList();
         List<int>? widths = ChainSizes(declaration, layerOfModule, diagnostics);
         if (widths is null)

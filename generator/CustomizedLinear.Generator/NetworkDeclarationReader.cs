@@ -83,6 +83,7 @@ internal static class NetworkDeclarationReader
         }
 
         return new NetworkDeclaration(
+            Keyword(EffectiveAccessibility(symbol)),
             ClassRules.Namespace(symbol),
             ClassRules.ContainingTypes(symbol, cancellationToken),
             ClassRules.Escape(symbol.Name),
@@ -107,7 +108,8 @@ internal static class NetworkDeclarationReader
             return modules;
         }
 
-        ImmutableArray<TypedConstant> values = attribute.ConstructorArguments[0].Values;
+        // [Sequential(null)]: a null array, whose Values are a default ImmutableArray; it holds no module.
+        ImmutableArray<TypedConstant> values = attribute.ConstructorArguments[0].IsNull ? [] : attribute.ConstructorArguments[0].Values;
         IReadOnlyList<SyntaxNode> arguments = EntrySyntax(attributeSyntax, values.Length);
         Accessibility networkAccess = EffectiveAccessibility(network);
         for (int index = 0; index < values.Length; index++)
@@ -133,14 +135,8 @@ internal static class NetworkDeclarationReader
             bool hasLayerAttribute = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerDeclarationReader.AttributeMetadataName);
             if (hasLayerAttribute && type is INamedTypeSymbol { IsGenericType: false } && type.DeclaringSyntaxReferences.Length > 0)
             {
-                Accessibility layerAccess = EffectiveAccessibility(type);
-                string access = PropertyAccessibility(networkAccess, layerAccess);
-                if (access != Keyword(networkAccess))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.LayerPropertyLessAccessible, location, network.Name, "Layer" + index, access, Keyword(networkAccess), display));
-                }
-
+                // Whether that is lower than the network's is told by the builder, once the layer is known to be generated.
+                string access = PropertyAccessibility(networkAccess, EffectiveAccessibility(type));
                 modules.Add(new ModuleEntry(index, true, typeName, display, "", access, location));
                 continue;
             }

@@ -47,6 +47,11 @@ internal static class NetworkKernelEmitter
     private static void WriteBody(SourceWriter w, NetworkModel network, bool training)
     {
         int count = network.Modules.Count;
+
+        // Outputs with neither connections nor bias are the constant 0f, written where they are read: a local
+        // that holds a constant nobody reads would be warning CS0219 in the user's build.
+        var zeros = new HashSet<(int Value, int Unit)>();
+        string Value(int value, int unit) => zeros.Contains((value, unit)) ? "0f" : NetworkKernelEmitter.Value(value, unit);
         bool first = true;
         for (int m = 0; m < count; m++)
         {
@@ -69,6 +74,12 @@ internal static class NetworkKernelEmitter
                     for (int k = layer.OutputStarts[o]; k < layer.OutputStarts[o + 1]; k++)
                     {
                         terms.Add($"w{i}[{Names.Int(k)}] * {Value(m, layer.ConnectionInputs[k])}");
+                    }
+
+                    if (terms.Count == 0 && !layer.HasBias)
+                    {
+                        zeros.Add((value, o));
+                        continue;
                     }
 
                     WriteSum(w, Value(value, o), layer.HasBias ? $"b{i}[{Names.Int(o)}]" : null, terms);

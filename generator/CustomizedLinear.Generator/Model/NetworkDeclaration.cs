@@ -1,6 +1,7 @@
 namespace CustomizedLinear.Generator.Model;
 
 /// <summary>What a <c>[Sequential]</c> class declares, read from syntax and symbols once.</summary>
+/// <param name="Accessibility">How far the network class can be seen, as a keyword: <c>public</c>, <c>internal</c> or <c>private</c>.</param>
 /// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>
 /// <param name="ContainingTypes">Enclosing types, outermost first.</param>
 /// <param name="ClassName">The class's name as written in code.</param>
@@ -13,6 +14,7 @@ namespace CustomizedLinear.Generator.Model;
 /// <param name="Diagnostics">Problems with the declaration itself; when any is an error nothing is generated.</param>
 /// <param name="Site">Where this declaration is (file and position), to order several declarations of one class.</param>
 internal sealed record NetworkDeclaration(
+    string Accessibility,
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
     string ClassName,
@@ -31,7 +33,7 @@ internal sealed record NetworkDeclaration(
 /// <param name="TypeName">The type's fully qualified name (<c>global::…</c>).</param>
 /// <param name="DisplayName">The type's name as a reader knows it, for documentation and messages.</param>
 /// <param name="BuiltIn">For a built-in activation, its <c>FusedActivation</c> member name (<c>ReLU</c>, …); otherwise empty.</param>
-/// <param name="Accessibility">For a layer, the accessibility of its <c>Layer{Index}</c> property.</param>
+/// <param name="Accessibility">For a layer, the accessibility of its <c>Layer{Index}</c> property: the lower of the network's and the layer type's.</param>
 /// <param name="Location">Where the entry's <c>typeof(...)</c> is written.</param>
 internal sealed record ModuleEntry(
     int Index,
