@@ -9,7 +9,9 @@ namespace CustomizedLinear.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/CustomizedLinear.Benchmarks -- --filter '*' --exporters json</c> runs
 /// the suite (then <c>python3 bench/report.py</c> makes the table); <c>-- --quick</c> runs one configuration
-/// (784×256 @0.1, batch 64, or the one named after it, e.g. <c>--quick "seed B=1"</c>) with the peak probe in under a minute.
+/// (784×256 @0.1, batch 64, or the one named after it, e.g. <c>--quick "seed B=1"</c>) with the peak probe in under a minute;
+/// <c>-- --networks</c> runs <see cref="NetworkBenchmarks"/> (generated networks against hand-chained layers) with the short
+/// job (9 iterations of 250 ms) in process, about a minute.
 /// </summary>
 public static class Program
 {
@@ -23,6 +25,13 @@ public static class Program
             bool named = quick + 1 < args.Length && LayerBenchmarks.Configurations.ContainsKey(args[quick + 1]);
             LayerBenchmarks.Only = named ? args[quick + 1] : QuickConfiguration;
             args = ["--filter", "*LayerBenchmarks*", "*PeakProbe*", "--job", "short", "--inProcess", .. args.Where((a, i) => i != quick && !(named && i == quick + 1))];
+        }
+
+        int networks = Array.IndexOf(args, "--networks");
+        if (networks >= 0)
+        {
+            // The short job with 9 measured iterations of 250 ms instead of 3 of 500 ms: medians that survive a noisy machine.
+            args = ["--filter", "*NetworkBenchmarks*", "--job", "short", "--iterationCount", "9", "--iterationTime", "250", "--inProcess", .. args.Where((a, i) => i != networks)];
         }
 
         IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
