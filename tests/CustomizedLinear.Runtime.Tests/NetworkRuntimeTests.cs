@@ -682,4 +682,44 @@ public class NetworkRuntimeTests
         e = Assert.Throws<ArgumentException>(() => SpanShapes.NetworkBackwardBatch(3, 4, 4, shared.AsSpan(0, 12), shared.AsSpan(0, 12)));
         Assert.Equal("inputGrad", e.ParamName);
     }
+
+    [Fact]
+    public void StraightLineSumsAddEachVectorPairwiseInOneFixedOrder()
+    {
+        // The order (v0 + v1) + (v2 + v3), whatever the instruction set: the same bits as these scalar adds.
+        var random = new Random(41);
+        float Next() => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 4)));
+        for (int round = 0; round < 2000; round++)
+        {
+            var v = new System.Runtime.Intrinsics.Vector128<float>[4];
+            var expected = new float[4];
+            for (int j = 0; j < 4; j++)
+            {
+                float a = Next(), b = Next(), c = Next(), d = Next();
+                v[j] = System.Runtime.Intrinsics.Vector128.Create(a, b, c, d);
+                expected[j] = (a + b) + (c + d);
+            }
+
+            var sums = StraightLine.Sums(v[0], v[1], v[2], v[3]);
+            for (int j = 0; j < 4; j++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[j]), BitConverter.SingleToInt32Bits(System.Runtime.Intrinsics.Vector128.GetElement(sums, j)));
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[j]), BitConverter.SingleToInt32Bits(StraightLine.Sum(v[j])));
+            }
+        }
+    }
+
+    [Fact]
+    public void StraightLineReluIsTheScalarReluPerElement()
+    {
+        float[] values = [float.NaN, -0f, 0f, -3f, 2.5f, float.NegativeInfinity, float.PositiveInfinity, float.Epsilon, -float.Epsilon, 1e30f, -1e30f, 0.5f];
+        for (int i = 0; i + 4 <= values.Length; i += 4)
+        {
+            var result = StraightLine.Relu(System.Runtime.Intrinsics.Vector128.Create(values, i));
+            for (int j = 0; j < 4; j++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(NetworkActivations.Relu(values[i + j])), BitConverter.SingleToInt32Bits(System.Runtime.Intrinsics.Vector128.GetElement(result, j)));
+            }
+        }
+    }
 }

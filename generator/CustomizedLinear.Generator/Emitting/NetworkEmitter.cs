@@ -161,7 +161,7 @@ internal static class NetworkEmitter
             w.WriteLine("/// )");
             w.WriteLine("/// </code>");
             w.WriteLine(_plan.StraightLine
-                ? "/// <para>Batches below <c>SparseKernels.MinBatch</c> run each sample through one straight-line method for the whole network, values in locals between layers."
+                ? "/// <para>Batches below <c>SparseKernels.MinBatch</c> run each sample through one straight-line method for the whole network (every connection written out, the values between layers on its stack frame)."
                 : "/// <para>Batches below <c>SparseKernels.MinBatch</c> run each layer's per-sample kernels in turn.");
             var fused = Enumerable.Range(0, _count).Where(m => _plan.InferenceFusedActivations[m].Length > 0).Select(m => $"({Names.Int(network.Modules[m + 1].Index)}) into ({Names.Int(network.Modules[m].Index)})").ToList();
             w.WriteLine(fused.Count > 0
@@ -216,7 +216,7 @@ internal static class NetworkEmitter
         private void WriteStraightLineLoop(string method, IEnumerable<string> extra)
         {
             w.OpenBlock($"if (batch < {LayerEmitter.Threshold(BatchThreshold.OneVectorOfSamples)})");
-            w.WriteLine("// One straight-line method for the whole network per sample: values stay in locals between layers.");
+            w.WriteLine("// One straight-line method for the whole network per sample: no call or pass over memory per layer.");
             var arguments = new List<string>();
             foreach (ModuleEntry module in Layers())
             {

@@ -40,6 +40,14 @@ internal sealed class SourceWriter
         _blank = false;
     }
 
+    /// <summary>A block with no header: a scope for locals of their own.</summary>
+    public void OpenScope()
+    {
+        _writer.WriteLine("{");
+        _writer.Indent++;
+        _blank = false;
+    }
+
     /// <param name="suffix">Text after the brace, e.g. <c>;</c> to end an initializer.</param>
     public void CloseBlock(string suffix = "")
     {

@@ -26,9 +26,9 @@ internal static class KernelLimits
     public const int MaxTermsPerMethod = 1024;
 
     /// <summary>
-    /// A network whose straight-line method would hold more values than this (every unit of every module, kept in
-    /// locals) takes the per-layer path instead: past a few thousand locals the JIT stops tracking them in
-    /// registers, and a method of mostly bias-only units gains nothing from being one method.
+    /// A network whose straight-line method would hold more values than this (every unit of every module, the ones
+    /// between layers on the method's stack frame) takes the per-layer path instead: 8 KB of stack per call is
+    /// plenty, and a method of mostly bias-only units gains nothing from being one method.
     /// </summary>
     public const int MaxStraightLineValues = 2048;
 

@@ -7,7 +7,8 @@ namespace CustomizedLinear.Generator.Model;
 /// </summary>
 /// <param name="StraightLine">
 /// Below the batch kernels' threshold, each sample runs through one straight-line method for the whole network:
-/// every layer unrolled, activations inline, values in locals.
+/// every connection written out, four at a time as 128-bit products, activations inline, the values between
+/// layers in the method's own stack frame.
 /// </param>
 /// <param name="FusedActivations">
 /// Per module, for <c>ForwardTraining</c>: for a layer whose next module is a built-in activation that can

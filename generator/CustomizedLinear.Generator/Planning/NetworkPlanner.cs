@@ -71,8 +71,8 @@ internal static class NetworkPlanner
     /// <summary>
     /// One straight-line method when it stays within what a single unrolled method may hold: every layer unrolled,
     /// at most <see cref="KernelLimits.MaxTermsPerMethod"/> multiply-adds and
-    /// <see cref="KernelLimits.MaxStraightLineValues"/> values in locals, and only built-in activations (a user's
-    /// activation works on spans, so its values would leave the locals).
+    /// <see cref="KernelLimits.MaxStraightLineValues"/> values on its stack frame, and only built-in activations (a
+    /// user's activation is called on spans, so it would cut the method into the per-layer path anyway).
     /// </summary>
     private static bool StraightLine(IReadOnlyList<ModuleEntry> modules, IReadOnlyList<int> widths, IReadOnlyList<LayerModel> layerOfModule)
     {

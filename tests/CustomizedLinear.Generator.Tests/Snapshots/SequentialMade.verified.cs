@@ -197,74 +197,125 @@ namespace Demo
         int global::CustomizedLinear.IMaskedNetwork.OutputSize => OutputSize;
     }
 
-    /// <summary>The straight-line kernel of <see cref="Made"/>: one sample per call, values in locals.</summary>
+    /// <summary>The straight-line kernel of <see cref="Made"/>: one sample per call, every index a constant.</summary>
     file static class Made_SequentialKernels
     {
-        /// <summary><c>y = net(x)</c> for one sample.</summary>
-        internal static void Forward(global::System.ReadOnlySpan<float> w0, global::System.ReadOnlySpan<float> b0, global::System.ReadOnlySpan<float> w2, global::System.ReadOnlySpan<float> b2, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+        /// <summary><c>output = net(input)</c> for one sample.</summary>
+        internal static void Forward(global::System.ReadOnlySpan<float> weight0, global::System.ReadOnlySpan<float> bias0, global::System.ReadOnlySpan<float> weight2, global::System.ReadOnlySpan<float> bias2, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            // (0) Hidden: 3 → 4, 6 connections
-            float v1_0 = b0[0] + w0[0] * x[0];
-            float v1_1 = b0[1] + w0[1] * x[0] + w0[2] * x[1];
-            float v1_2 = b0[2] + w0[3] * x[0];
-            float v1_3 = b0[3] + w0[4] * x[0] + w0[5] * x[1];
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (weight0.Length < 6 || bias0.Length < 4 || weight2.Length < 6 || bias2.Length < 3 || input.Length < 3 || output.Length < 3)
+            {
+                Short();
+            }
 
-            // (1) ReLU
-            float v2_0 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_0);
-            float v2_1 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_1);
-            float v2_2 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_2);
-            float v2_3 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_3);
+            ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight0);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bias0);
+            ref float w2 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight2);
+            ref float b2 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bias2);
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
 
-            // (2) Logits: 4 → 3, 6 connections
-            float v3_0 = b2[0];
-            float v3_1 = b2[1] + w2[0] * v2_0 + w2[1] * v2_2;
-            float v3_2 = b2[2] + w2[2] * v2_0 + w2[3] * v2_1 + w2[4] * v2_2 + w2[5] * v2_3;
+            // (0) Hidden, then (1) ReLU: 3 → 4, 6 connections
+            global::System.Span<float> value2 = stackalloc float[4];
+            ref float h2 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(value2);
+            {
+                var v = Four(ref b0, 0);
+                v += global::System.Runtime.Intrinsics.Vector128.Create(At(ref w0, 0) * At(ref x, 0), At(ref w0, 1) * At(ref x, 0) + At(ref w0, 2) * At(ref x, 1), At(ref w0, 3) * At(ref x, 0), At(ref w0, 4) * At(ref x, 0) + At(ref w0, 5) * At(ref x, 1));
+                v = Relu(v);
+                SetFour(ref h2, 0, v);
+            }
 
-            // (3) Sigmoid
-            float v4_0 = global::CustomizedLinear.CompilerServices.NetworkActivations.Sigmoid(v3_0);
-            float v4_1 = global::CustomizedLinear.CompilerServices.NetworkActivations.Sigmoid(v3_1);
-            float v4_2 = global::CustomizedLinear.CompilerServices.NetworkActivations.Sigmoid(v3_2);
-
-            y[0] = v4_0;
-            y[1] = v4_1;
-            y[2] = v4_2;
+            // (2) Logits, then (3) Sigmoid: 4 → 3, 6 connections
+            Set(ref y, 0, Sigmoid(At(ref b2, 0)));
+            Set(ref y, 1, Sigmoid(At(ref b2, 1) + At(ref w2, 0) * At(ref h2, 0) + At(ref w2, 1) * At(ref h2, 2)));
+            Set(ref y, 2, Sigmoid(At(ref b2, 2) + Sum(Four(ref w2, 2) * Four(ref h2, 0))));
         }
 
-        /// <summary><see cref="Forward"/>, the same arithmetic, also storing the values <c>Backward</c> reads (<c>s{value}</c>).</summary>
-        internal static void ForwardTraining(global::System.ReadOnlySpan<float> w0, global::System.ReadOnlySpan<float> b0, global::System.ReadOnlySpan<float> w2, global::System.ReadOnlySpan<float> b2, global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> s2, global::System.Span<float> s4)
+        /// <summary><see cref="Forward"/>, the same arithmetic, also storing the values <c>Backward</c> reads (<c>saved{value}</c>).</summary>
+        internal static void ForwardTraining(global::System.ReadOnlySpan<float> weight0, global::System.ReadOnlySpan<float> bias0, global::System.ReadOnlySpan<float> weight2, global::System.ReadOnlySpan<float> bias2, global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> saved2, global::System.Span<float> saved4)
         {
-            // (0) Hidden: 3 → 4, 6 connections
-            float v1_0 = b0[0] + w0[0] * x[0];
-            float v1_1 = b0[1] + w0[1] * x[0] + w0[2] * x[1];
-            float v1_2 = b0[2] + w0[3] * x[0];
-            float v1_3 = b0[3] + w0[4] * x[0] + w0[5] * x[1];
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (weight0.Length < 6 || bias0.Length < 4 || weight2.Length < 6 || bias2.Length < 3 || input.Length < 3 || output.Length < 3 || saved2.Length < 4 || saved4.Length < 3)
+            {
+                Short();
+            }
 
-            // (1) ReLU
-            float v2_0 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_0);
-            float v2_1 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_1);
-            float v2_2 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_2);
-            float v2_3 = global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(v1_3);
-            s2[0] = v2_0;
-            s2[1] = v2_1;
-            s2[2] = v2_2;
-            s2[3] = v2_3;
+            ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight0);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bias0);
+            ref float w2 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight2);
+            ref float b2 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bias2);
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float s2 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(saved2);
+            ref float s4 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(saved4);
 
-            // (2) Logits: 4 → 3, 6 connections
-            float v3_0 = b2[0];
-            float v3_1 = b2[1] + w2[0] * v2_0 + w2[1] * v2_2;
-            float v3_2 = b2[2] + w2[2] * v2_0 + w2[3] * v2_1 + w2[4] * v2_2 + w2[5] * v2_3;
+            // (0) Hidden, then (1) ReLU: 3 → 4, 6 connections
+            ref float h2 = ref s2;
+            {
+                var v = Four(ref b0, 0);
+                v += global::System.Runtime.Intrinsics.Vector128.Create(At(ref w0, 0) * At(ref x, 0), At(ref w0, 1) * At(ref x, 0) + At(ref w0, 2) * At(ref x, 1), At(ref w0, 3) * At(ref x, 0), At(ref w0, 4) * At(ref x, 0) + At(ref w0, 5) * At(ref x, 1));
+                v = Relu(v);
+                SetFour(ref h2, 0, v);
+            }
 
-            // (3) Sigmoid
-            float v4_0 = global::CustomizedLinear.CompilerServices.NetworkActivations.Sigmoid(v3_0);
-            float v4_1 = global::CustomizedLinear.CompilerServices.NetworkActivations.Sigmoid(v3_1);
-            float v4_2 = global::CustomizedLinear.CompilerServices.NetworkActivations.Sigmoid(v3_2);
-            s4[0] = v4_0;
-            s4[1] = v4_1;
-            s4[2] = v4_2;
-
-            y[0] = v4_0;
-            y[1] = v4_1;
-            y[2] = v4_2;
+            // (2) Logits, then (3) Sigmoid: 4 → 3, 6 connections
+            {
+                float t4 = Sigmoid(At(ref b2, 0));
+                Set(ref y, 0, t4);
+                Set(ref s4, 0, t4);
+            }
+            {
+                float t4 = Sigmoid(At(ref b2, 1) + At(ref w2, 0) * At(ref h2, 0) + At(ref w2, 1) * At(ref h2, 2));
+                Set(ref y, 1, t4);
+                Set(ref s4, 1, t4);
+            }
+            {
+                float t4 = Sigmoid(At(ref b2, 2) + Sum(Four(ref w2, 2) * Four(ref h2, 0)));
+                Set(ref y, 2, t4);
+                Set(ref s4, 2, t4);
+            }
         }
+
+        /// <summary>Element <paramref name="i"/>, unchecked: the kernel checked the span's length.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float At(ref float start, int i) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Set(ref float start, int i, float value) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i) = value;
+
+        /// <summary>Elements <paramref name="i"/> .. <paramref name="i"/> + 3, in one load.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Four(ref float start, int i) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start, (nuint)i);
+
+        /// <summary>Four scattered elements in one vector, to multiply with four consecutive weights.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Pick(ref float start, int a, int b, int c, int d) => global::System.Runtime.Intrinsics.Vector128.Create(At(ref start, a), At(ref start, b), At(ref start, c), At(ref start, d));
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void SetFour(ref float start, int i, global::System.Runtime.Intrinsics.Vector128<float> values) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(values, ref start, (nuint)i);
+
+        /// <summary>The sum of one output's products, added pairwise as <see cref="Sums"/> adds.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Sum(global::System.Runtime.Intrinsics.Vector128<float> products) => global::CustomizedLinear.CompilerServices.StraightLine.Sum(products);
+
+        /// <summary>The sums of four outputs' products, in one vector.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Sums(global::System.Runtime.Intrinsics.Vector128<float> a, global::System.Runtime.Intrinsics.Vector128<float> b, global::System.Runtime.Intrinsics.Vector128<float> c, global::System.Runtime.Intrinsics.Vector128<float> d) => global::CustomizedLinear.CompilerServices.StraightLine.Sums(a, b, c, d);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Relu(float value) => global::CustomizedLinear.CompilerServices.NetworkActivations.Relu(value);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> values) => global::CustomizedLinear.CompilerServices.StraightLine.Relu(values);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Sigmoid(float value) => global::CustomizedLinear.CompilerServices.NetworkActivations.Sigmoid(value);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Sigmoid(global::System.Runtime.Intrinsics.Vector128<float> values) => global::System.Runtime.Intrinsics.Vector128.Create(Sigmoid(global::System.Runtime.Intrinsics.Vector128.ToScalar(values)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 1)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 2)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 3)));
+
+        [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        private static void Short() => throw new global::System.ArgumentException("A span is shorter than the network's layers need.");
     }
 }
