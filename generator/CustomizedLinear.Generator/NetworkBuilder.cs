@@ -38,7 +38,7 @@ internal static class NetworkBuilder
             return new NetworkResult(null, diagnostics.ToEquatableArray());
         }
 
-        foreach (ModuleEntry module in declaration.Modules.Where(m => m.IsLayer && m.Accessibility != declaration.Accessibility))
+        foreach (ModuleEntry module in declaration.Modules.Where(m => m.IsLayer && m.Accessibility != "public"))
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.LayerPropertyLessAccessible, module.Location, declaration.ClassName, "Layer" + module.Index, module.Accessibility, declaration.Accessibility, module.DisplayName));
@@ -67,7 +67,8 @@ internal static class NetworkBuilder
             declaration.ClassName,
             declaration.Keyword,
             declaration.HintName,
-            declaration.Modules,
+            // Without locations: an edit above the declaration moves them, and must not re-emit the source.
+            declaration.Modules.Select(m => m with { Location = null }).ToEquatableArray(),
             widths.ToEquatableArray(),
             input.Layers,
             NetworkPlanner.Plan(declaration.Modules, widths, layerOfModule!),

@@ -62,6 +62,11 @@ internal static class NetworkDeclarationReader
             }
         }
 
+        if (!autoregressive && attribute.NamedArguments.Any(a => a.Key == "AutoregressiveOutputs"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputOrderWithoutAutoregressive, NamedArgumentLocation(attributeSyntax, "AutoregressiveOutputs") ?? autoregressiveLocation, symbol.Name));
+        }
+
         // A class that is also a layer would get both sets of members.
         if (symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerDeclarationReader.AttributeMetadataName))
         {
@@ -199,6 +204,19 @@ internal static class NetworkDeclarationReader
             return "it is an open generic type; give its type arguments";
         }
 
+        for (INamedTypeSymbol? outer = type as INamedTypeSymbol; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsFileLocal)
+            {
+                return "it is a 'file' type (or nested in one), which the generated network, in another file, cannot name";
+            }
+        }
+
+        if (type.IsRefLikeType)
+        {
+            return "it is a ref struct, which cannot be a type argument of the network's calls (NetworkActivations.Forward<T>)";
+        }
+
         return null;
     }
 
@@ -234,9 +252,12 @@ internal static class NetworkDeclarationReader
     private static LocationInfo? NamedArgumentLocation(AttributeSyntax? syntax, string name) =>
         LocationInfo.From(syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name));
 
-    /// <summary>The lower of the network's and the layer type's accessibility, as a C# keyword.</summary>
+    /// <summary>
+    /// The property's keyword: <c>public</c> when the layer type is seen at least as far as the network (the
+    /// network's own accessibility already bounds its members), otherwise the layer type's, the lower of the two.
+    /// </summary>
     private static string PropertyAccessibility(Accessibility network, Accessibility layer) =>
-        Keyword(Rank(layer) < Rank(network) ? layer : network);
+        Rank(layer) >= Rank(network) ? "public" : Keyword(layer);
 
     private static int Rank(Accessibility accessibility) => accessibility switch
     {

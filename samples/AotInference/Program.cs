@@ -81,7 +81,7 @@ public static class Program
         SafeTensors.Load(modelPath, net);   // all or nothing; InvalidDataException if the file does not fit the network
 
         int connections = Pathways.ConnectionCount + Mixing.ConnectionCount + Head.ConnectionCount;
-        Console.WriteLine($"AotInference: masked network {Network.InputSize} -> {Pathways.OutputSize} -> {Pathways.OutputSize} -> {Network.OutputSize}, " +
+        Console.WriteLine($"AotInference: masked network {Network.InputSize} -> {Pathways.OutputSize} -> {Mixing.OutputSize} -> {Network.OutputSize}, " +
             $"{connections} connections, weights from {Path.GetFileName(modelPath)}");
         // Under PublishAot even the JIT build runs with RuntimeFeature.IsDynamicCodeSupported = false (to behave
         // like the native binary), so ask the JIT itself: under NativeAOT it has compiled nothing.

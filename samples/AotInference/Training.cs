@@ -34,7 +34,7 @@ public static class Training
         var prediction = new float[target.Length];
         var lossGrad = new float[target.Length];
 
-        Console.WriteLine($"training {Network.InputSize} -> {Pathways.OutputSize} -> {Pathways.OutputSize} -> {Network.OutputSize} on the teacher function: " +
+        Console.WriteLine($"training {Network.InputSize} -> {Pathways.OutputSize} -> {Mixing.OutputSize} -> {Network.OutputSize} on the teacher function: " +
             $"Adam lr {F(LearningRate)}, MSE, {Steps} steps of {Batch} fresh samples, seed {Seed}");
         Console.WriteLine($"step {0,6}: test mse {F(TestMse(net, testX, testY))}");
 

@@ -53,6 +53,8 @@ public sealed class DiagnosticTests
     private const string NotAModule = "[Sequential(typeof(A), typeof(string))]";
     private const string Made = "[Sequential(typeof(A), typeof(ReLU), typeof(B), Autoregressive = true)]";
     private const string MadeOdd = "[Sequential(typeof(A), Autoregressive = true)]";
+    private const string OrderAlone = "[Sequential(typeof(A), typeof(B), AutoregressiveOutputs = MadeOutputOrder.Interleaved)]";
+    private const string NotAFileActivation = "[Sequential(typeof(A), typeof(Local))]";
     private const string BadOrder = "[Sequential(typeof(A), typeof(B), Autoregressive = true, AutoregressiveOutputs = (MadeOutputOrder)5)]";
 
     public static readonly Case[] Catalog =
@@ -135,8 +137,12 @@ public sealed class DiagnosticTests
             "'N' cannot be autoregressive: its 3 outputs are not a multiple of its 2 inputs (a MADE network has OutputSize = k · InputSize)", Sources: 2),
         new("layer less accessible than the network", Network("[Sequential(typeof(A))]", layerA: "internal partial class A { }"), "1 1\n1 1\n", "CL0024", DiagnosticSeverity.Info, Layers, 9, 13,
             "'N.Layer0' is internal, not public like 'N': its type 'A' is internal", Sources: 3),
+        new("activation in a file-local type", Network(NotAFileActivation) + "file sealed class Local : IActivation\n{\n    public static void Forward(System.ReadOnlySpan<float> input, System.Span<float> output) { }\n    public static void Backward(System.ReadOnlySpan<float> input, System.ReadOnlySpan<float> outputGrad, System.Span<float> inputGrad) { }\n}\n", "1 1\n1 1\n", "CL0019", DiagnosticSeverity.Error, Layers, 9, Column(NotAFileActivation, "typeof(Local)"),
+            "typeof(Demo.Local) cannot be a module of 'N': it is a 'file' type (or nested in one), which the generated network, in another file, cannot name; an entry of [Sequential] is a [MaskedLinear] class of this project or a type implementing IActivation", Sources: 2),
         new("output order out of range", Network(BadOrder), "1 1\n1 1\n", "CL0025", DiagnosticSeverity.Error, Layers, 9, Column(BadOrder, "AutoregressiveOutputs"),
             "AutoregressiveOutputs = 5 is not a MadeOutputOrder value: use MadeOutputOrder.Concatenated or MadeOutputOrder.Interleaved", Sources: 2),
+        new("output order without autoregressive", Network(OrderAlone), "1 1\n1 1\n", "CL0026", DiagnosticSeverity.Warning, Layers, 9, Column(OrderAlone, "AutoregressiveOutputs"),
+            "AutoregressiveOutputs on 'N' has no effect without Autoregressive = true: nothing is checked; add Autoregressive = true or remove it", Sources: 3),
     ];
 
     public static IEnumerable<object[]> Cases => Catalog.Select(c => new object[] { c.Name });
@@ -164,6 +170,22 @@ public sealed class DiagnosticTests
         Assert.Equal((c.Line, c.Column), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
         // An error generates nothing; an Info or a warning still gives a layer.
         Assert.Equal(c.Sources >= 0 ? c.Sources : c.Severity == DiagnosticSeverity.Error ? 0 : 1, run.GeneratedSources.Length);
+    }
+
+    [Theory]
+    [InlineData("private")]
+    [InlineData("protected")]
+    [InlineData("internal")]
+    public void ANestedNetworksLayersAreSeenWhereverTheNetworkIs(string access)
+    {
+        // The property is public unless its layer type is seen less far than the network: the containing type
+        // can use the layers of its own private network, and a derived type those of a protected one.
+        string derived = access == "private" ? "" : $"\n\npublic class Derived : Outer\n{{\n    {access} static int Probe2(Outer.N n) => n.Layer0.Weights.Length;\n}}";
+        string source = Network("", $"public partial class Outer\n{{\n    [Sequential(typeof(A))]\n    {access} partial class N {{ }}\n\n    {access} static int Probe(N n) => n.Layer0.Weights.Length;\n}}" + derived);
+        var run = GeneratorHarness.Run([(Layers, source)], [(Mask, "1 1\n1 1\n")]);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Contains("public global::Demo.A Layer0 { get; }", run.GeneratedSources.Single(s => s.HintName.EndsWith(".Sequential.g.cs", StringComparison.Ordinal)).SourceText.ToString());
     }
 
     [Fact]

@@ -106,6 +106,21 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AnEditAboveANetworkReEmitsNoNetworkSource()
+    {
+        // The network's model carries no locations, so a line added above its declaration reaches no source output.
+        GeneratorRun run = TwoNetworks();
+        SyntaxTree tree = run.InputCompilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("/N1.cs", StringComparison.Ordinal));
+        Compilation edited = run.InputCompilation.ReplaceSyntaxTree(
+            tree, CSharpSyntaxTree.ParseText("// a new first line\n" + tree.GetText(), GeneratorHarness.ParseOptions, tree.FilePath));
+
+        GeneratorRunResult result = run.Driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertReasons(result.TrackedSteps[TrackingNames.NetworkSources], TrackingNames.NetworkSources, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+        AssertReasons(result.TrackedSteps[TrackingNames.Sources], TrackingNames.Sources, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
     public void EditingOneMaskReRunsOnlyThatLayer()
     {
         GeneratorRun run = TwoLayers();

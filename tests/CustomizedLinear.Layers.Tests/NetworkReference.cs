@@ -13,6 +13,7 @@ internal enum Act
     Softplus,
     SiLU,
     Leaky,
+    Identity,
 }
 
 /// <summary>
@@ -33,6 +34,7 @@ internal sealed class NetworkReference(params object[] modules)
         Act.Softplus => x > 20 ? x : Math.Log(1 + Math.Exp(x)),
         Act.SiLU => x / (1 + Math.Exp(-x)),
         Act.Leaky => x > 0 ? x : LeakyReLU02.Slope * x,
+        Act.Identity => x,
         _ => throw new ArgumentOutOfRangeException(nameof(act)),
     };
 
@@ -47,6 +49,7 @@ internal sealed class NetworkReference(params object[] modules)
             Act.Softplus => x > 20 ? 1 : s,
             Act.SiLU => s * (1 + (x * (1 - s))),
             Act.Leaky => x > 0 ? 1 : LeakyReLU02.Slope,
+            Act.Identity => 1,
             _ => throw new ArgumentOutOfRangeException(nameof(act)),
         };
     }

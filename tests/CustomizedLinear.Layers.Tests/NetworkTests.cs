@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading.Tasks;
+using System.Threading;
 using CustomizedLinear;
 using CustomizedLinear.CompilerServices;
 using CustomizedLinear.Testing;
@@ -16,7 +16,7 @@ namespace CustomizedLinear.Layers.Tests;
 /// </summary>
 public sealed class NetworkTests
 {
-    public static TheoryData<string> NetworkNames => ["Small", "Smooth", "Wide", "Table", "User", "Repeated", "Single", "Leading", "Made"];
+    public static TheoryData<string> NetworkNames => ["Small", "Smooth", "Wide", "Table", "User", "Repeated", "Single", "Leading", "Made", "Reentrant"];
 
     /// <summary>Below, at and above the batch kernels' threshold, and batches that leave a partial group.</summary>
     private static readonly int[] Batches = [1, 2, 3, 7, 8, 15, 16, 17, 37, 64];
@@ -32,6 +32,7 @@ public sealed class NetworkTests
         "Single" => With(new SingleLayerNet(seed), n => new NetworkReference(n.Layer0)),
         "Leading" => With(new LeadingActivationNet(seed), n => new NetworkReference(Act.Tanh, n.Layer1, Act.ReLU, Act.Sigmoid)),
         "Made" => With(new MadeNet(seed), n => new NetworkReference(n.Layer0, Act.ReLU, n.Layer2)),
+        "Reentrant" => With(new ReentrantNet(seed), n => new NetworkReference(n.Layer0, Act.Identity, n.Layer2)),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -93,11 +94,13 @@ public sealed class NetworkTests
 
             // Without an input gradient, the same parameter gradients.
             float[][] before = net.Layers.Select(l => l.WeightGrad.ToArray()).ToArray();
+            float[][] beforeBias = net.Layers.Select(l => l.BiasGrad.ToArray()).ToArray();
             net.ZeroGrad();
             net.Backward(outputGrad, default);
             for (int l = 0; l < net.Layers.Count; l++)
             {
                 Assert.Equal(before[l], net.Layers[l].WeightGrad.ToArray());
+                Assert.Equal(beforeBias[l], net.Layers[l].BiasGrad.ToArray());
             }
         }
     }
@@ -168,10 +171,12 @@ public sealed class NetworkTests
             net.ForwardTraining(input, new float[batch * net.OutputSize]);
             net.Backward(outputGrad, default);
             double[][] once = net.Layers.Select(l => Array.ConvertAll(l.WeightGrad.ToArray(), v => 2.0 * v)).ToArray();
+            double[][] onceBias = net.Layers.Select(l => Array.ConvertAll(l.BiasGrad.ToArray(), v => 2.0 * v)).ToArray();
             net.Backward(outputGrad, default);
             for (int l = 0; l < net.Layers.Count; l++)
             {
                 DenseReference.AssertClose(net.Layers[l].WeightGrad, once[l], $"batch {batch} layer {l}");
+                DenseReference.AssertClose(net.Layers[l].BiasGrad, onceBias[l], $"batch {batch} layer {l} bias");
             }
         }
     }
@@ -233,6 +238,14 @@ public sealed class NetworkTests
         e = Assert.Throws<ArgumentException>(() => net.Backward(new float[3 * o], new float[2 * i]));
         Assert.Equal("inputGrad", e.ParamName);
 
+        // Overlaps: Forward reads input while it writes output; Backward reads outputGrad while it writes inputGrad.
+        var shared = new float[(2 * i) + (2 * o)];
+        e = Assert.Throws<ArgumentException>(() => net.Forward(shared.AsSpan(0, 2 * i), shared.AsSpan(1, 2 * o)));
+        Assert.Equal("output", e.ParamName);
+        var both = new float[(3 * o) + (3 * i)];
+        e = Assert.Throws<ArgumentException>(() => net.Backward(both.AsSpan(0, 3 * o), both.AsSpan(1, 3 * i)));
+        Assert.Equal("inputGrad", e.ParamName);
+
         // Batch 0 is a no-op, and leaves nothing to back-propagate but an empty batch.
         net.Forward([], []);
         net.ForwardTraining([], []);
@@ -248,6 +261,7 @@ public sealed class NetworkTests
     [InlineData("User", 37)]
     [InlineData("Table", 3)]
     [InlineData("Table", 40)]
+    [InlineData("Reentrant", 20)]
     public void ForwardOnEightThreadsOfOneInstanceEqualsOneThreadBitwise(string name, int batch)
     {
         (IMaskedNetwork net, _) = Make(name);
@@ -260,16 +274,26 @@ public sealed class NetworkTests
             return y;
         }).ToArray();
 
-        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, thread =>
+        // Eight threads of their own, released together, each checking every result it computes.
+        using var start = new Barrier(8);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, 8).Select(thread => new Thread(() =>
         {
             var y = new float[batch * net.OutputSize];
+            start.SignalAndWait();
             for (int round = 0; round < 50; round++)
             {
                 int k = (thread + round) % inputs.Length;
                 net.Forward(inputs[k], y);
-                Assert.Equal(expected[k], y);
+                if (!y.AsSpan().SequenceEqual(expected[k]))
+                {
+                    failures.Enqueue($"thread {thread} round {round}");
+                }
             }
-        });
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
     }
 
     [Theory]

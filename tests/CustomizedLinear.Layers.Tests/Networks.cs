@@ -74,3 +74,27 @@ public sealed class LeakyReLU02 : IActivation
         }
     }
 }
+
+/// <summary>
+/// An identity whose forward pass first runs another network's <c>Forward</c> on the same thread (say, a feature it
+/// looks up): the outer network's values between its layers must survive it.
+/// </summary>
+public sealed class ReentrantIdentity : IActivation
+{
+    private static readonly WideNet Inner = new(99);
+
+    static void IActivation.Forward(ReadOnlySpan<float> input, Span<float> output)
+    {
+        var x = new float[64 * WideNet.InputSize];
+        x.AsSpan().Fill(0.5f);
+        Inner.Forward(x, new float[64 * WideNet.OutputSize]);
+        input.CopyTo(output);
+    }
+
+    static void IActivation.Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad) => outputGrad.CopyTo(inputGrad);
+}
+
+/// <summary>A network whose activation runs another network (<see cref="ReentrantIdentity"/>).</summary>
+[Sequential(typeof(Wide0), typeof(ReentrantIdentity), typeof(Wide2))]
+public partial class ReentrantNet { }
+

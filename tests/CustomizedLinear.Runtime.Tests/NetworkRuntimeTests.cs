@@ -554,46 +554,76 @@ public class NetworkRuntimeTests
     // ---- NetworkScratch ----
 
     [Fact]
-    public void NetworkScratch_OnOneThread_IsTheSameMemory_GrownNeverShrunk_AndAllocationFree()
+    public void NetworkScratch_ReturnedBuffersAreRentedAgain_GrownNeverShrunk_AndAllocationFree()
     {
-        Span<float> first = NetworkScratch.Get(100);
-        Assert.Equal(100, first.Length);
-        Span<float> smaller = NetworkScratch.Get(50);
-        Assert.Equal(50, smaller.Length);
-        Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(first), ref MemoryMarshal.GetReference(smaller)), "a smaller request moved");
+        float[] first = NetworkScratch.Rent(100);
+        Assert.True(first.Length >= 100);
+        NetworkScratch.Return(first);
+        float[] smaller = NetworkScratch.Rent(50);
+        Assert.Same(first, smaller);
+        NetworkScratch.Return(smaller);
 
-        Span<float> larger = NetworkScratch.Get(5000);
-        Assert.Equal(5000, larger.Length);
-        Span<float> again = NetworkScratch.Get(100);
-        Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(larger), ref MemoryMarshal.GetReference(again)), "the grown buffer was shrunk");
+        float[] larger = NetworkScratch.Rent(5000);
+        Assert.True(larger.Length >= 5000);
+        NetworkScratch.Return(larger);
+        Assert.Same(larger, NetworkScratch.Rent(100));
+        NetworkScratch.Return(larger);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++)
         {
-            NetworkScratch.Get(1 + i * 49);
+            NetworkScratch.Return(NetworkScratch.Rent(1 + (i * 49)));
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(0, NetworkScratch.Get(0).Length);
+    }
+
+    /// <summary>A network whose activation runs another network: the inner one rents memory of its own, and after the first round neither allocates.</summary>
+    [Fact]
+    public void NetworkScratch_NestedRentsAreDifferentMemory_AndAllocationFreeOnceWarm()
+    {
+        void Round()
+        {
+            float[] outer = NetworkScratch.Rent(300);
+            outer.AsSpan().Fill(1f);
+            float[] inner = NetworkScratch.Rent(300);
+            Assert.NotSame(outer, inner);
+            inner.AsSpan().Fill(2f);
+            NetworkScratch.Return(inner);
+            Assert.False(outer.AsSpan(0, 300).ContainsAnyExcept(1f), "the nested rent overwrote the outer buffer");
+            NetworkScratch.Return(outer);
+        }
+
+        Round();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Round();
+        Round();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     /// <summary>Two threads' buffers are different memory: what one writes, the other's never shows.</summary>
     [Fact]
     public void NetworkScratch_OnTwoThreads_IsDifferentMemory()
     {
-        NetworkScratch.Get(256).Fill(1f);
+        float[] mine = NetworkScratch.Rent(256);
+        mine.AsSpan().Fill(1f);
+        NetworkScratch.Return(mine);
         bool otherSawOnlyItsOwn = false;
         var other = new Thread(() =>
         {
-            Span<float> mine = NetworkScratch.Get(256);
-            mine.Fill(2f);
-            otherSawOnlyItsOwn = !mine.ContainsAnyExcept(2f);
+            float[] theirs = NetworkScratch.Rent(256);
+            theirs.AsSpan().Fill(2f);
+            otherSawOnlyItsOwn = !theirs.AsSpan().ContainsAnyExcept(2f);
+            NetworkScratch.Return(theirs);
         });
         other.Start();
         other.Join();
 
         Assert.True(otherSawOnlyItsOwn);
-        Assert.False(NetworkScratch.Get(256).ContainsAnyExcept(1f), "another thread's writes showed in this thread's scratch");
+        float[] again = NetworkScratch.Rent(256);
+        Assert.Same(mine, again);
+        Assert.False(again.AsSpan().ContainsAnyExcept(1f), "another thread's writes showed in this thread's scratch");
+        NetworkScratch.Return(again);
     }
 
     /// <summary>Apart from the batch kernels' scratch: a layer's batch forward pass leaves the network's intermediates alone.</summary>
@@ -608,13 +638,15 @@ public class NetworkRuntimeTests
         Layer layer = LayerFor("small");
         ConnectionBlocks? blocks = null;
         const int batch = 70;
-        Span<float> held = NetworkScratch.Get(batch * (layer.InputSize + layer.OutputSize));
+        float[] rented = NetworkScratch.Rent(batch * (layer.InputSize + layer.OutputSize));
+        Span<float> held = rented.AsSpan(0, batch * (layer.InputSize + layer.OutputSize));
         Span<float> input = held[..(batch * layer.InputSize)];
         Span<float> output = held[(batch * layer.InputSize)..];
         Check.RandomFloats(new Random(300), input.Length, -1, 1).CopyTo(input);
         float[] inputCopy = input.ToArray();
         SparseKernels.Forward(layer.OutputStarts, layer.ConnectionInputs, ref blocks, layer.Weights, layer.Bias, input, output, layer.InputSize, layer.OutputSize, FusedActivation.Tanh);
         AssertBitwiseEqual(inputCopy, input, "the network's input in its scratch");
+        NetworkScratch.Return(rented);
     }
 
     // ---- SpanShapes.NetworkBackwardBatch ----

@@ -212,4 +212,12 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor OutputOrderWithoutAutoregressive = new(
+        id: "CL0026",
+        title: "AutoregressiveOutputs without Autoregressive = true",
+        messageFormat: "AutoregressiveOutputs on '{0}' has no effect without Autoregressive = true: nothing is checked; add Autoregressive = true or remove it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
 }

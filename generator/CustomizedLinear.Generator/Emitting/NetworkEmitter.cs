@@ -213,7 +213,7 @@ internal static class NetworkEmitter
             w.WriteLine();
         }
 
-        private void WriteStraightLineLoop(string method, IEnumerable<string> extra)
+        private void WriteStraightLineLoop(string method, IEnumerable<string> extra, string? finish = null)
         {
             w.OpenBlock($"if (batch < {LayerEmitter.Threshold(BatchThreshold.OneVectorOfSamples)})");
             w.WriteLine("// One straight-line method for the whole network per sample: no call or pass over memory per layer.");
@@ -235,6 +235,11 @@ internal static class NetworkEmitter
             w.WriteLine($"{kernels}.{method}({string.Join(", ", arguments)});");
             w.CloseBlock();
             w.WriteLine();
+            if (finish is not null)
+            {
+                w.WriteLine(finish);
+            }
+
             w.WriteLine("return;");
             w.CloseBlock();
             w.WriteLine();
@@ -257,43 +262,61 @@ internal static class NetworkEmitter
                 WriteStraightLineLoop("Forward", []);
             }
 
-            if (_plan.HiddenWidth > 0)
-            {
-                w.WriteLine();
-                w.WriteLine("// The values between modules take turns in two halves of this thread's scratch; activations run in place.");
-                w.WriteLine($"int half = checked(batch * {Names.Int(_plan.HiddenWidth)});");
-                w.WriteLine($"{Names.Span} scratch = {Names.NetworkScratch}.Get(checked(2 * half));");
-                w.WriteLine($"{Names.Span} a = scratch.Slice(0, half);");
-                w.WriteLine($"{Names.Span} b = scratch.Slice(half, half);");
-            }
-
+            // Where each module writes: the values between modules take turns in two halves of a rented buffer
+            // (activations run in place), the last layer and what follows it write the output.
+            var steps = new List<(int Module, string Source, string Target, int Value, string Fused)>();
             string current = "input";
             string half = "input";
+            bool usesB = false;
+            bool usesA = false;
             for (int m = 0; m < _count; m++)
             {
                 ModuleEntry module = network.Modules[m];
                 string fused = _plan.InferenceFusedActivations[m];
                 int value = fused.Length > 0 ? m + 2 : m + 1;
-                string target;
                 if (module.IsLayer)
                 {
-                    string nextHalf = m == _lastLayer ? "output" : half == "a" ? "b" : "a";
-                    target = nextHalf == "output" ? "output" : $"{nextHalf}.Slice(0, batch * {Names.Int(Width(value))})";
-                    half = nextHalf;
+                    half = m == _lastLayer ? "output" : half == "a" ? "b" : "a";
                 }
-                else
+                else if (half == "input")
                 {
-                    half = half == "input" ? "a" : half;
-                    target = half == "output" ? "output" : $"{half}.Slice(0, batch * {Names.Int(Width(value))})";
+                    half = "a";
                 }
 
-                w.WriteLine();
-                WriteModuleForward(m, current, target, value, fused);
+                usesA |= half == "a";
+                usesB |= half == "b";
+                string target = half == "output" ? "output" : $"{half}.Slice(0, batch * {Names.Int(Width(value))})";
+                steps.Add((m, current, target, value, fused));
                 current = target == "output" ? "output" : $"v{Names.Int(value)}";
                 if (fused.Length > 0)
                 {
                     m++;
                 }
+            }
+
+            if (usesA)
+            {
+                w.WriteLine();
+                w.WriteLine("// The values between modules take turns in the halves of a buffer rented from this thread's scratch; activations run in place.");
+                w.WriteLine($"int half = checked(batch * {Names.Int(_plan.HiddenWidth)});");
+                w.WriteLine($"float[] scratch = {Names.NetworkScratch}.Rent({(usesB ? "checked(2 * half)" : "half")});");
+                w.WriteLine($"{Names.Span} a = new {Names.Span}(scratch, 0, half);");
+                if (usesB)
+                {
+                    w.WriteLine($"{Names.Span} b = new {Names.Span}(scratch, half, half);");
+                }
+            }
+
+            foreach ((int m, string source, string target, int value, string fused) in steps)
+            {
+                w.WriteLine();
+                WriteModuleForward(m, source, target, value, fused);
+            }
+
+            if (usesA)
+            {
+                w.WriteLine();
+                w.WriteLine($"{Names.NetworkScratch}.Return(scratch);");
             }
 
             w.CloseBlock();
@@ -343,8 +366,10 @@ internal static class NetworkEmitter
             w.WriteLine("_saved = new float[saved];");
             w.CloseBlock();
             w.WriteLine();
-            w.WriteLine("_trainingBatch = batch;");
+            w.WriteLine("// Recorded once every kept value is written: a module that throws leaves nothing for Backward to misread.");
+            w.WriteLine("_trainingBatch = -1;");
             w.OpenBlock("if (batch == 0)");
+            w.WriteLine("_trainingBatch = 0;");
             w.WriteLine("return;");
             w.CloseBlock();
             w.WriteLine();
@@ -368,7 +393,7 @@ internal static class NetworkEmitter
                     }
                 }
 
-                WriteStraightLineLoop("ForwardTraining", stores);
+                WriteStraightLineLoop("ForwardTraining", stores, "_trainingBatch = batch;");
             }
 
             string current = inputKept ? "v0" : "input";
@@ -391,6 +416,8 @@ internal static class NetworkEmitter
                 }
             }
 
+            w.WriteLine();
+            w.WriteLine("_trainingBatch = batch;");
             w.CloseBlock();
         }
 
@@ -410,7 +437,7 @@ internal static class NetworkEmitter
             if (_plan.HiddenWidth > 0)
             {
                 w.WriteLine($"int half = checked(batch * {Names.Int(_plan.HiddenWidth)});");
-                w.OpenBlock("if (_grads.Length < 2 * half)");
+                w.OpenBlock("if (_grads.Length < checked(2 * half))");
                 w.WriteLine("_grads = new float[checked(2 * half)];");
                 w.CloseBlock();
                 w.WriteLine();

@@ -33,7 +33,10 @@ internal sealed record NetworkDeclaration(
 /// <param name="TypeName">The type's fully qualified name (<c>global::…</c>).</param>
 /// <param name="DisplayName">The type's name as a reader knows it, for documentation and messages.</param>
 /// <param name="BuiltIn">For a built-in activation, its <c>FusedActivation</c> member name (<c>ReLU</c>, …); otherwise empty.</param>
-/// <param name="Accessibility">For a layer, the accessibility of its <c>Layer{Index}</c> property: the lower of the network's and the layer type's.</param>
+/// <param name="Accessibility">
+/// For a layer, the keyword of its <c>Layer{Index}</c> property: <c>public</c> unless the layer type is seen less far
+/// than the network, then the layer type's (the lower of the two, as the contract says).
+/// </param>
 /// <param name="Location">Where the entry's <c>typeof(...)</c> is written.</param>
 internal sealed record ModuleEntry(
     int Index,

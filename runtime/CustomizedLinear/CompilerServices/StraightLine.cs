@@ -14,7 +14,8 @@ namespace CustomizedLinear.CompilerServices;
 /// <remarks>
 /// Called by generated code; not part of the public contract. Every sum adds in one fixed pairwise order,
 /// <c>(v0 + v1) + (v2 + v3)</c>, on every instruction set (SSE3 and AdvSimd have it as one instruction; the
-/// fallback writes it out), so a batch-1 output has the same bits on every machine.
+/// fallback writes it out), so the sums have the same bits on every machine (and so has a network of layers and
+/// ReLUs; Tanh, Sigmoid, Softplus and SiLU call <see cref="MathF"/>, whose last bit may depend on the platform).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class StraightLine

@@ -16,7 +16,7 @@ namespace Demo
     ///   (3): Sigmoid()
     /// )
     /// </code>
-    /// <para>Batches below <c>SparseKernels.MinBatch</c> run each sample through one straight-line method for the whole network, values in locals between layers.
+    /// <para>Batches below <c>SparseKernels.MinBatch</c> run each sample through one straight-line method for the whole network (every connection written out, the values between layers on its stack frame).
     /// Larger batches run each layer's batch kernel, with the activation after it applied in the kernel's output pass: (1) into (0), (3) into (2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("CustomizedLinear.Generator", "{version}")]
@@ -80,7 +80,7 @@ namespace Demo
 
             if (batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
-                // One straight-line method for the whole network per sample: values stay in locals between layers.
+                // One straight-line method for the whole network per sample: no call or pass over memory per layer.
                 for (int n = 0; n < batch; n++)
                 {
                     Made_SequentialKernels.Forward(Layer0.Weights, Layer0.Bias, Layer2.Weights, Layer2.Bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
@@ -89,11 +89,10 @@ namespace Demo
                 return;
             }
 
-            // The values between modules take turns in two halves of this thread's scratch; activations run in place.
+            // The values between modules take turns in the halves of a buffer rented from this thread's scratch; activations run in place.
             int half = checked(batch * 4);
-            global::System.Span<float> scratch = global::CustomizedLinear.CompilerServices.NetworkScratch.Get(checked(2 * half));
-            global::System.Span<float> a = scratch.Slice(0, half);
-            global::System.Span<float> b = scratch.Slice(half, half);
+            float[] scratch = global::CustomizedLinear.CompilerServices.NetworkScratch.Rent(half);
+            global::System.Span<float> a = new global::System.Span<float>(scratch, 0, half);
 
             // (0) Hidden and (1) ReLU, applied in the layer kernel's output pass
             global::System.Span<float> v2 = a.Slice(0, batch * 4);
@@ -101,6 +100,8 @@ namespace Demo
 
             // (2) Logits and (3) Sigmoid, applied in the layer kernel's output pass
             ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer2).ForwardActivated(v2, output, global::CustomizedLinear.CompilerServices.FusedActivation.Sigmoid);
+
+            global::CustomizedLinear.CompilerServices.NetworkScratch.Return(scratch);
         }
 
         /// <summary>
@@ -117,9 +118,11 @@ namespace Demo
                 _saved = new float[saved];
             }
 
-            _trainingBatch = batch;
+            // Recorded once every kept value is written: a module that throws leaves nothing for Backward to misread.
+            _trainingBatch = -1;
             if (batch == 0)
             {
+                _trainingBatch = 0;
                 return;
             }
 
@@ -129,12 +132,13 @@ namespace Demo
 
             if (batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
-                // One straight-line method for the whole network per sample: values stay in locals between layers.
+                // One straight-line method for the whole network per sample: no call or pass over memory per layer.
                 for (int n = 0; n < batch; n++)
                 {
                     Made_SequentialKernels.ForwardTraining(Layer0.Weights, Layer0.Bias, Layer2.Weights, Layer2.Bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize), new global::System.Span<float>(_saved, (batch * 3) + (n * 4), 4), new global::System.Span<float>(_saved, (batch * 7) + (n * 3), 3));
                 }
 
+                _trainingBatch = batch;
                 return;
             }
 
@@ -145,6 +149,8 @@ namespace Demo
             // (2) Logits and (3) Sigmoid, applied in the layer kernel's output pass
             ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer2).ForwardActivated(v2, output, global::CustomizedLinear.CompilerServices.FusedActivation.Sigmoid);
             output.CopyTo(new global::System.Span<float>(_saved, batch * 7, batch * 3));
+
+            _trainingBatch = batch;
         }
 
         /// <summary>
@@ -161,7 +167,7 @@ namespace Demo
             }
 
             int half = checked(batch * 4);
-            if (_grads.Length < 2 * half)
+            if (_grads.Length < checked(2 * half))
             {
                 _grads = new float[checked(2 * half)];
             }

@@ -79,11 +79,11 @@ namespace Demo
                 return;
             }
 
-            // The values between modules take turns in two halves of this thread's scratch; activations run in place.
+            // The values between modules take turns in the halves of a buffer rented from this thread's scratch; activations run in place.
             int half = checked(batch * 2);
-            global::System.Span<float> scratch = global::CustomizedLinear.CompilerServices.NetworkScratch.Get(checked(2 * half));
-            global::System.Span<float> a = scratch.Slice(0, half);
-            global::System.Span<float> b = scratch.Slice(half, half);
+            float[] scratch = global::CustomizedLinear.CompilerServices.NetworkScratch.Rent(checked(2 * half));
+            global::System.Span<float> a = new global::System.Span<float>(scratch, 0, half);
+            global::System.Span<float> b = new global::System.Span<float>(scratch, half, half);
 
             // (0) Tanh
             global::System.Span<float> v1 = a.Slice(0, batch * 2);
@@ -99,6 +99,8 @@ namespace Demo
 
             // (3) A and (4) SiLU, applied in the layer kernel's output pass
             ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer3).ForwardActivated(v3, output, global::CustomizedLinear.CompilerServices.FusedActivation.SiLU);
+
+            global::CustomizedLinear.CompilerServices.NetworkScratch.Return(scratch);
         }
 
         /// <summary>
@@ -115,9 +117,11 @@ namespace Demo
                 _saved = new float[saved];
             }
 
-            _trainingBatch = batch;
+            // Recorded once every kept value is written: a module that throws leaves nothing for Backward to misread.
+            _trainingBatch = -1;
             if (batch == 0)
             {
+                _trainingBatch = 0;
                 return;
             }
 
@@ -139,6 +143,8 @@ namespace Demo
 
             // (4) SiLU
             global::CustomizedLinear.CompilerServices.NetworkActivations.Apply(global::CustomizedLinear.CompilerServices.FusedActivation.SiLU, v4, output);
+
+            _trainingBatch = batch;
         }
 
         /// <summary>
@@ -155,7 +161,7 @@ namespace Demo
             }
 
             int half = checked(batch * 2);
-            if (_grads.Length < 2 * half)
+            if (_grads.Length < checked(2 * half))
             {
                 _grads = new float[checked(2 * half)];
             }

@@ -1,5 +1,8 @@
-"""Writes the masks of the test networks (Networks.cs). Deterministic: python3 make_masks.py."""
+"""Writes the masks of the test networks (Networks.cs) next to this script. Deterministic."""
+import os
 import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def write(name, rows, cols, density, seed, comment):
@@ -9,7 +12,7 @@ def write(name, rows, cols, density, seed, comment):
         # every output and every input connected, so no unit is trivially constant in the tests
         if all(any(r) for r in cells) and all(any(cells[i][j] for i in range(rows)) for j in range(cols)):
             break
-    with open(name, "w", newline="\n") as f:
+    with open(os.path.join(HERE, name), "w", newline="\n") as f:
         f.write(f"# {comment}: {rows} inputs x {cols} outputs, density {density}, random.Random({seed})\n")
         for r in cells:
             f.write(" ".join(map(str, r)) + "\n")
@@ -17,7 +20,7 @@ def write(name, rows, cols, density, seed, comment):
 
 def write_made(name, degrees_in, degrees_out, is_output, comment):
     """MADE rule (Germain et al.): hidden h <- unit i iff m(h) >= m(i); output o <- hidden h iff d(o) > m(h)."""
-    with open(name, "w", newline="\n") as f:
+    with open(os.path.join(HERE, name), "w", newline="\n") as f:
         f.write(f"# {comment}\n")
         for di in degrees_in:
             f.write(" ".join("1" if ((do > di) if is_output else (do >= di)) else "0" for do in degrees_out) + "\n")
