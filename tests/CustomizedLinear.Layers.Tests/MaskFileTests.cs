@@ -1,0 +1,142 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CustomizedLinear.Generator.Parsing;
+using Xunit;
+
+namespace CustomizedLinear.Layers.Tests;
+
+/// <summary>
+/// <see cref="MaskFile"/> against the generator's own parser: on a corpus of random mask texts (cells, every
+/// separator, brackets, comments, CRLF, a BOM, stray characters, ragged rows), both accept the same texts with the
+/// same mask and refuse the others at the same line and column.
+/// </summary>
+public sealed class MaskFileTests
+{
+    private static readonly string[] Pieces = ["0", "1", "1", "0", " ", "  ", "\t", ",", ", ", "[", "]", "# note", "x", "2", ".", "\u00A0", "0.5"];
+
+    [Fact]
+    public void ReadAgreesWithTheGeneratorOnRandomTexts()
+    {
+        var random = new Random(13);
+        int accepted = 0, refused = 0;
+        for (int n = 0; n < 3000; n++)
+        {
+            string text = RandomText(random);
+            MaskParseResult parsed = MaskParser.Parse(text, "/m.txt");
+            bool[,]? read = null;
+            InvalidDataException? error = null;
+            try
+            {
+                read = MaskFile.Read(new StringReader(text));
+            }
+            catch (InvalidDataException e)
+            {
+                error = e;
+            }
+
+            string what = $"text {n}: {text.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal)}";
+            if (parsed.HasErrors)
+            {
+                refused++;
+                Assert.True(error is not null, $"{what}\nthe generator refuses it ({parsed.Diagnostics[0].Descriptor.Id}), Read accepts it");
+                var start = parsed.Diagnostics[0].Location!.LineSpan.Start;
+                Assert.StartsWith($"line {start.Line + 1}, column {start.Character + 1}: ", error!.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                accepted++;
+                Assert.True(read is not null, $"{what}\nthe generator accepts it, Read says: {error?.Message}");
+                Assert.Equal((parsed.Rows, parsed.Columns), (read!.GetLength(0), read.GetLength(1)));
+                for (int r = 0; r < parsed.Rows; r++)
+                {
+                    var ones = Enumerable.Range(parsed.RowStarts[r], parsed.RowStarts[r + 1] - parsed.RowStarts[r]).Select(k => parsed.OnesColumns[k]).ToList();
+                    Assert.Equal(ones, Enumerable.Range(0, parsed.Columns).Where(c => read[r, c]).ToList());
+                }
+            }
+        }
+
+        // The corpus reaches both sides.
+        Assert.InRange(accepted, 300, 2700);
+        Assert.InRange(refused, 300, 2700);
+    }
+
+    [Fact]
+    public void WriteThenReadGivesTheSameMaskAndTheGeneratorReadsTheSame()
+    {
+        var random = new Random(5);
+        for (int n = 0; n < 100; n++)
+        {
+            var mask = new bool[random.Next(1, 20), random.Next(1, 20)];
+            for (int i = 0; i < mask.GetLength(0); i++)
+            {
+                for (int o = 0; o < mask.GetLength(1); o++)
+                {
+                    mask[i, o] = random.Next(3) == 0;
+                }
+            }
+
+            var text = new StringWriter();
+            MaskFile.Write(text, mask, n % 2 == 0 ? $"mask {n}\nsecond line" : null);
+            Assert.Equal(mask, MaskFile.Read(new StringReader(text.ToString())));
+            MaskParseResult parsed = MaskParser.Parse(text.ToString(), "/m.txt");
+            Assert.False(parsed.HasErrors);
+            Assert.Equal((mask.GetLength(0), mask.GetLength(1)), (parsed.Rows, parsed.Columns));
+        }
+
+        Assert.Throws<ArgumentException>(() => MaskFile.Write(new StringWriter(), new bool[0, 3]));
+    }
+
+    private static string RandomText(Random random)
+    {
+        var text = new StringBuilder();
+        if (random.Next(20) == 0)
+        {
+            text.Append('\uFEFF');
+        }
+
+        int columns = random.Next(1, 6);
+        int lines = random.Next(0, 6);
+        for (int line = 0; line < lines; line++)
+        {
+            if (random.Next(4) == 0)
+            {
+                // A free-form line: any pieces.
+                for (int p = random.Next(0, 6); p > 0; p--)
+                {
+                    text.Append(Pieces[random.Next(Pieces.Length)]);
+                }
+            }
+            else
+            {
+                // A row, sometimes of another length, with random separators and brackets.
+                int cells = random.Next(10) == 0 ? random.Next(1, 7) : columns;
+                if (random.Next(5) == 0)
+                {
+                    text.Append('[');
+                }
+
+                for (int c = 0; c < cells; c++)
+                {
+                    text.Append(random.Next(2) == 0 ? '0' : '1');
+                    text.Append(random.Next(4) switch { 0 => "", 1 => " ", 2 => ", ", _ => "\t" });
+                }
+
+                if (random.Next(5) == 0)
+                {
+                    text.Append(random.Next(2) == 0 ? "]," : "]");
+                }
+
+                if (random.Next(8) == 0)
+                {
+                    text.Append(Pieces[random.Next(Pieces.Length)]);
+                }
+            }
+
+            text.Append(random.Next(5) == 0 ? "\r\n" : "\n");
+        }
+
+        return text.ToString();
+    }
+}
