@@ -6,7 +6,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 
 // The generator is internal; the runtime tests check it against the published reference outputs.
-[assembly: InternalsVisibleTo("CustomizedLinear.Runtime.Tests")]
 
 namespace CustomizedLinear;
 
