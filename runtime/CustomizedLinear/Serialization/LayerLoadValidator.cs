@@ -9,12 +9,23 @@ namespace CustomizedLinear;
 /// <summary>Checks one layer's tensors in a file against the layer, and holds their float values until the commit.</summary>
 internal sealed class LayerLoadValidator
 {
-    public LayerLoadValidator(LayerTensors tensors)
+    public LayerLoadValidator(LayerTensors tensors, SafeTensorsLoadOptions options)
     {
         Tensors = tensors;
+        DropUnconnected = options.UnconnectedWeights == UnconnectedWeights.Ignore;
+        WeightName = tensors.WeightName;
+        MaskName = tensors.MaskName;
     }
 
     public LayerTensors Tensors { get; }
+
+    /// <summary>The weight's name in the file: <c>weight</c>, or prune's <c>weight_orig</c>.</summary>
+    public string WeightName { get; private set; }
+
+    /// <summary>The mask's name in the file: <c>mask</c>, or prune's <c>weight_mask</c>.</summary>
+    private string MaskName { get; set; }
+
+    private bool DropUnconnected { get; }
 
     public float[] WeightValues { get; private set; } = [];
 
@@ -27,6 +38,10 @@ internal sealed class LayerLoadValidator
     private SafeTensorsEntry? Bias { get; set; }
 
     private SafeTensorsEntry? Mask { get; set; }
+
+    private SafeTensorsEntry? PruneWeight { get; set; }
+
+    private SafeTensorsEntry? PruneMask { get; set; }
 
     private float[]? MaskValues { get; set; }
 
@@ -45,13 +60,24 @@ internal sealed class LayerLoadValidator
         {
             case TensorKind.Weight: Weight = entry; break;
             case TensorKind.Bias: Bias = entry; break;
-            default: Mask = entry; break;
+            case TensorKind.Mask: Mask = entry; break;
+            case TensorKind.PruneWeight: PruneWeight = entry; break;
+            default: PruneMask = entry; break;
         }
     }
+
+    /// <summary>Prune's names hold the same tensors as <c>weight</c> and <c>mask</c>; the values go to the same buffers.</summary>
+    private static TensorKind Canonical(TensorKind kind) => kind switch
+    {
+        TensorKind.PruneWeight => TensorKind.Weight,
+        TensorKind.PruneMask => TensorKind.Mask,
+        _ => kind,
+    };
 
     /// <summary>Presence, dtype and shape of this layer's tensors.</summary>
     public void CheckTensors(List<SafeTensorsEntry> all)
     {
+        ResolveNaming();
         string layer = $"layer \"{Tensors.Prefix}\" ({Layer.InputSize} inputs, {Layer.OutputSize} outputs{(Layer.HasBias ? ", with bias" : ", no bias")})";
         if (Weight is null)
         {
@@ -84,7 +110,7 @@ internal sealed class LayerLoadValidator
 
     public float[] Allocate(TensorKind kind)
     {
-        switch (kind)
+        switch (Canonical(kind))
         {
             case TensorKind.Weight: return WeightValues = new float[Tensors.DenseLength];
             case TensorKind.Bias: return BiasValues = new float[Layer.OutputSize];
@@ -100,12 +126,14 @@ internal sealed class LayerLoadValidator
     /// </summary>
     public void CheckF64(TensorKind kind, int first, ReadOnlySpan<byte> bytes)
     {
+        kind = Canonical(kind);
         int inputs = Layer.InputSize;
         for (int k = 0; k < bytes.Length / 8; k++)
         {
             double value = BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(8 * k, 8));
             int index = first + k;
-            if (F64Overflow is null && double.IsFinite(value) && float.IsInfinity((float)value))
+            bool dropped = DropUnconnected && kind == TensorKind.Weight && !Layer.IsConnected(index % inputs, index / inputs);
+            if (F64Overflow is null && !dropped && double.IsFinite(value) && float.IsInfinity((float)value))
             {
                 F64Overflow = (kind, index, value);
             }
@@ -115,7 +143,7 @@ internal sealed class LayerLoadValidator
                 F64BadMask = (index, value);
             }
 
-            if (kind == TensorKind.Weight && F64BadWeight is null && value != 0 && !Layer.IsConnected(index % inputs, index / inputs))
+            if (kind == TensorKind.Weight && !DropUnconnected && F64BadWeight is null && value != 0 && !Layer.IsConnected(index % inputs, index / inputs))
             {
                 F64BadWeight = (index, value);
             }
@@ -135,7 +163,7 @@ internal sealed class LayerLoadValidator
         {
             string at = kind == TensorKind.Bias
                 ? $"'{Tensors.BiasName}'[{index}]"
-                : $"'{(kind == TensorKind.Weight ? Tensors.WeightName : Tensors.MaskName)}'[{index / inputs}, {index % inputs}]";
+                : $"'{(kind == TensorKind.Weight ? WeightName : MaskName)}'[{index / inputs}, {index % inputs}]";
             throw new InvalidDataException(
                 $"Tensor {at} is {ErrorText.Number(big)} (F64), too large for float32 (largest {ErrorText.Number(float.MaxValue)}): it would load as an infinity.");
         }
@@ -163,7 +191,7 @@ internal sealed class LayerLoadValidator
             if (bad is (int first, string text))
             {
                 throw new InvalidDataException(
-                    $"Tensor '{Tensors.MaskName}'[{first / inputs}, {first % inputs}] is {text}; a mask must hold only 0 and 1.");
+                    $"Tensor '{MaskName}'[{first / inputs}, {first % inputs}] is {text}; a mask must hold only 0 and 1.");
             }
 
             for (int o = 0; o < outputs; o++)
@@ -175,13 +203,24 @@ internal sealed class LayerLoadValidator
                     if (stored != compiled)
                     {
                         throw new InvalidDataException(
-                            $"Tensor '{Tensors.MaskName}' differs from the layer's compiled mask; first difference at [{o}, {i}] (output {o}, input {i}): stored {(stored ? 1 : 0)}, compiled {(compiled ? 1 : 0)}.");
+                            $"Tensor '{MaskName}' differs from the layer's compiled mask; first difference at [{o}, {i}] (output {o}, input {i}): stored {(stored ? 1 : 0)}, compiled {(compiled ? 1 : 0)}.");
                     }
                 }
             }
         }
 
-        if (Weight!.DType == "F64")
+        if (DropUnconnected)
+        {
+            // +0, whatever the file held there (-0.0, NaN, an infinity): the layer stores no unconnected weights.
+            for (int k = 0; k < WeightValues.Length; k++)
+            {
+                if (!Layer.IsConnected(k % inputs, k / inputs))
+                {
+                    WeightValues[k] = 0f;
+                }
+            }
+        }
+        else if (Weight!.DType == "F64")
         {
             if (F64BadWeight is (int at, double value))
             {
@@ -204,6 +243,45 @@ internal sealed class LayerLoadValidator
         }
     }
 
+    /// <summary>
+    /// One naming per layer: <c>weight</c> (with an optional <c>mask</c>) or prune's <c>weight_orig</c> with
+    /// <c>weight_mask</c>. Two tensors for one role would leave it unclear which one PyTorch uses.
+    /// </summary>
+    private void ResolveNaming()
+    {
+        if (Weight is not null && PruneWeight is not null)
+        {
+            throw new InvalidDataException(
+                $"Tensor '{Tensors.PruneWeightName}' and tensor '{Tensors.WeightName}' are both in the file: a layer's weight is either 'weight' or, as torch.nn.utils.prune names it, 'weight_orig', not both.");
+        }
+
+        if (Mask is not null && PruneMask is not null)
+        {
+            throw new InvalidDataException(
+                $"Tensor '{Tensors.PruneMaskName}' and tensor '{Tensors.MaskName}' are both in the file: a layer's mask is either 'mask' or, as torch.nn.utils.prune names it, 'weight_mask', not both.");
+        }
+
+        if (PruneWeight is not null && PruneMask is null)
+        {
+            throw new InvalidDataException(
+                $"Tensor '{Tensors.PruneWeightName}' (torch.nn.utils.prune's name for the weight) is in the file without '{Tensors.PruneMaskName}', the mask prune saves beside it.");
+        }
+
+        if (PruneMask is not null && PruneWeight is null)
+        {
+            throw new InvalidDataException(
+                $"Tensor '{Tensors.PruneMaskName}' (torch.nn.utils.prune's name for the mask) is in the file without '{Tensors.PruneWeightName}': with prune's mask, the weight must be under prune's name too.");
+        }
+
+        if (PruneWeight is not null)
+        {
+            Weight = PruneWeight;
+            Mask = PruneMask;
+            WeightName = Tensors.PruneWeightName;
+            MaskName = Tensors.PruneMaskName;
+        }
+    }
+
     private static void CheckTensor(SafeTensorsEntry entry, ulong[] expected, string meaning)
     {
         if (!DTypeDecoder.CanDecode(entry.DType))
@@ -220,5 +298,5 @@ internal sealed class LayerLoadValidator
     }
 
     private InvalidDataException UnconnectedWeight(int output, int input, string value) => new(
-        $"Tensor '{Tensors.WeightName}'[{output}, {input}] is {value}, but input {input} is not connected to output {output}: an unconnected weight must be 0.");
+        $"Tensor '{WeightName}'[{output}, {input}] is {value}, but input {input} is not connected to output {output}: an unconnected weight must be 0.");
 }

@@ -9,6 +9,12 @@ internal enum TensorKind
     Weight,
     Bias,
     Mask,
+
+    /// <summary><c>weight_orig</c>: the weight as <c>torch.nn.utils.prune</c> names it, beside <see cref="PruneMask"/>.</summary>
+    PruneWeight,
+
+    /// <summary><c>weight_mask</c>: the mask as <c>torch.nn.utils.prune</c> names it.</summary>
+    PruneMask,
 }
 
 /// <summary>One <c>(Prefix, Layer)</c> argument, checked, with the names and UTF-8 bytes of its tensors.</summary>
@@ -22,6 +28,8 @@ internal sealed class LayerTensors
         WeightName = prefix + "weight";
         BiasName = prefix + "bias";
         MaskName = prefix + "mask";
+        PruneWeightName = prefix + "weight_orig";
+        PruneMaskName = prefix + "weight_mask";
         WeightUtf8 = SafeTensorsFormat.TryEncode(WeightName)
             ?? throw new ArgumentException($"layers[{index}].Prefix is not valid Unicode (it has an unpaired surrogate).", "layers");
         BiasUtf8 = SafeTensorsFormat.TryEncode(BiasName)!;
@@ -58,6 +66,10 @@ internal sealed class LayerTensors
 
     public string MaskName { get; }
 
+    public string PruneWeightName { get; }
+
+    public string PruneMaskName { get; }
+
     public byte[] WeightUtf8 { get; }
 
     public byte[] BiasUtf8 { get; }
@@ -69,9 +81,10 @@ internal sealed class LayerTensors
 
     /// <summary>
     /// Checks the <c>layers</c> argument of Save and Load, all of it before anything is read or written, and
-    /// maps every tensor name to its layer and kind.
+    /// maps every tensor name to its layer and kind. With <paramref name="pruneNames"/> (Load), also the names
+    /// <c>torch.nn.utils.prune</c> gives the weight and the mask.
     /// </summary>
-    public static LayerTensors[] Bind((string Prefix, IMaskedLinear Layer)[] layers, out Dictionary<string, (LayerTensors Layer, TensorKind Kind)> names)
+    public static LayerTensors[] Bind((string Prefix, IMaskedLinear Layer)[] layers, out Dictionary<string, (LayerTensors Layer, TensorKind Kind)> names, bool pruneNames = false)
     {
         ArgumentNullException.ThrowIfNull(layers);
         var bound = new LayerTensors[layers.Length];
@@ -112,6 +125,17 @@ internal sealed class LayerTensors
             }
 
             bound[k] = tensors;
+        }
+
+        if (pruneNames)
+        {
+            // After every layer's own names, and only where free: ("x.", a), ("x.weight_", b) was a valid pair
+            // before prune names were read, and b's 'x.weight_mask' stays b's mask.
+            foreach (LayerTensors tensors in bound)
+            {
+                names.TryAdd(tensors.PruneWeightName, (tensors, TensorKind.PruneWeight));
+                names.TryAdd(tensors.PruneMaskName, (tensors, TensorKind.PruneMask));
+            }
         }
 
         return bound;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace CustomizedLinear;
 
@@ -68,12 +69,28 @@ public static class SafeTensors
     /// <exception cref="ArgumentException">Two layers would read the same tensor name, the same layer instance is given twice, a prefix is not valid Unicode, or a layer is inconsistent.</exception>
     /// <exception cref="InvalidDataException">The file is malformed or does not fit the layers; the message says what is wrong. No layer is changed. Also thrown, with the layer's exception as <see cref="Exception.InnerException"/> and every layer restored, when a layer's <see cref="IMaskedLinear.LoadDenseWeight"/> throws after the checks.</exception>
     /// <remarks>See <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/> for what is checked.</remarks>
-    public static void Load(string path, params (string Prefix, IMaskedLinear Layer)[] layers)
+    // Load(stream, null) would otherwise be ambiguous with the options overload (null options, no layers);
+    // it meant null layers before that overload existed, and still does.
+    [OverloadResolutionPriority(1)]
+    public static void Load(string path, params (string Prefix, IMaskedLinear Layer)[] layers) =>
+        Load(path, SafeTensorsLoadOptions.Strict, layers);
+
+    /// <summary>Loads the layers from a safetensors file written from another PyTorch module, all or nothing.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="options">What to do with non-zero weights at unconnected positions and with tensors of no given layer.</param>
+    /// <param name="layers">The layers and the name prefixes of their tensors in the module's <c>state_dict</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="options"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> holds a value that is not a member of its enum.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Load(string, ValueTuple{string, IMaskedLinear}[])"/>.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(string, ValueTuple{string, IMaskedLinear}[])"/>: no layer is changed.</exception>
+    /// <remarks>See <see cref="Load(Stream, SafeTensorsLoadOptions, ValueTuple{string, IMaskedLinear}[])"/>.</remarks>
+    public static void Load(string path, SafeTensorsLoadOptions options, params (string Prefix, IMaskedLinear Layer)[] layers)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        LayerTensors[] bound = LayerTensors.Bind(layers, out var names);
+        CheckOptions(options);
+        LayerTensors[] bound = LayerTensors.Bind(layers, out var names, pruneNames: true);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        SafeTensorsReader.Read(file, bound, names);
+        SafeTensorsReader.Read(file, bound, names, options);
     }
 
     /// <summary>
@@ -107,17 +124,55 @@ public static class SafeTensors
     /// to none of the given layers is rejected, as PyTorch's strict <c>load_state_dict</c> rejects unexpected
     /// keys: pass every layer the file holds.
     /// </para>
+    /// <para>
+    /// A layer's weight and mask may also be under the names <c>torch.nn.utils.prune</c> gives them,
+    /// <c>&lt;Prefix&gt;weight_orig</c> and <c>&lt;Prefix&gt;weight_mask</c> (then both, and neither <c>weight</c>
+    /// nor <c>mask</c>); the same checks apply.
+    /// </para>
     /// </remarks>
-    public static void Load(Stream stream, params (string Prefix, IMaskedLinear Layer)[] layers)
+    // Load(stream, null) would otherwise be ambiguous with the options overload (null options, no layers);
+    // it meant null layers before that overload existed, and still does.
+    [OverloadResolutionPriority(1)]
+    public static void Load(Stream stream, params (string Prefix, IMaskedLinear Layer)[] layers) =>
+        Load(stream, SafeTensorsLoadOptions.Strict, layers);
+
+    /// <summary>
+    /// Loads the layers from a safetensors stream written from another PyTorch module, all or nothing, as
+    /// <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/> does, with <paramref name="options"/>
+    /// relaxing two of its checks.
+    /// </summary>
+    /// <param name="stream">A readable stream, read from its current position to its end (seekable or not). It is left open.</param>
+    /// <param name="options">What to do with non-zero weights at unconnected positions and with tensors of no given layer.</param>
+    /// <param name="layers">The layers and the name prefixes of their tensors in the module's <c>state_dict</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="options"/>, <paramref name="layers"/>, a prefix or a layer is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> holds a value that is not a member of its enum.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/>.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/>: no layer is changed.</exception>
+    /// <remarks>
+    /// <para>
+    /// With <see cref="UnconnectedWeights.Ignore"/>, the weight's values at unconnected positions are dropped,
+    /// whatever they are (<c>W * mask</c>): modules that multiply by the mask inside <c>forward</c> (karpathy's
+    /// and nflows' <c>MaskedLinear</c>, <c>torch.nn.utils.prune</c>) keep non-zero values there. A mask in the
+    /// file must still equal the compiled mask.
+    /// </para>
+    /// <para>
+    /// With <see cref="UnexpectedTensors.Ignore"/>, tensors that belong to none of the given layers are skipped
+    /// (their header entries and bytes are still checked as the format requires), as
+    /// <c>load_state_dict(strict=False)</c> skips them. A given layer's tensors are still all required, and a
+    /// bias for a layer without one, or a layer's weight or mask under both namings, is still an error.
+    /// </para>
+    /// </remarks>
+    public static void Load(Stream stream, SafeTensorsLoadOptions options, params (string Prefix, IMaskedLinear Layer)[] layers)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        CheckOptions(options);
         if (!stream.CanRead)
         {
             throw new ArgumentException("The stream is not readable.", nameof(stream));
         }
 
-        LayerTensors[] bound = LayerTensors.Bind(layers, out var names);
-        SafeTensorsReader.Read(stream, bound, names);
+        LayerTensors[] bound = LayerTensors.Bind(layers, out var names, pruneNames: true);
+        SafeTensorsReader.Read(stream, bound, names, options);
     }
 
     /// <summary>
@@ -145,6 +200,39 @@ public static class SafeTensors
     /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="network"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/>: no layer is changed.</exception>
     public static void Load(Stream stream, IMaskedNetwork network, string prefix = "") => Load(stream, Prefixed(network, prefix));
+
+    /// <summary>
+    /// Loads a network's layers from a safetensors file written from another PyTorch module, all or nothing, named
+    /// as <see cref="Load(string, IMaskedNetwork, string)"/> names them, with <paramref name="options"/> as
+    /// <see cref="Load(Stream, SafeTensorsLoadOptions, ValueTuple{string, IMaskedLinear}[])"/> applies them.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="network"/>, <paramref name="prefix"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(string, ValueTuple{string, IMaskedLinear}[])"/>: no layer is changed.</exception>
+    public static void Load(string path, IMaskedNetwork network, string prefix, SafeTensorsLoadOptions options)
+    {
+        CheckOptions(options);
+        Load(path, options, Prefixed(network, prefix));
+    }
+
+    /// <summary>Loads a network's layers from a stream, as <see cref="Load(string, IMaskedNetwork, string, SafeTensorsLoadOptions)"/> does.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/>, <paramref name="network"/>, <paramref name="prefix"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, ValueTuple{string, IMaskedLinear}[])"/>: no layer is changed.</exception>
+    public static void Load(Stream stream, IMaskedNetwork network, string prefix, SafeTensorsLoadOptions options)
+    {
+        CheckOptions(options);
+        Load(stream, options, Prefixed(network, prefix));
+    }
+
+    private static void CheckOptions(SafeTensorsLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.UnconnectedWeights) || !Enum.IsDefined(options.UnexpectedTensors))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                $"options holds UnconnectedWeights = {options.UnconnectedWeights}, UnexpectedTensors = {options.UnexpectedTensors}; each must be a member of its enum.");
+        }
+    }
 
     /// <summary>The network's named layers with <paramref name="prefix"/> in front of each name, for the layer overloads.</summary>
     private static (string Prefix, IMaskedLinear Layer)[] Prefixed(IMaskedNetwork network, string prefix)

@@ -13,7 +13,7 @@ namespace CustomizedLinear;
 /// </remarks>
 internal static class SafeTensorsReader
 {
-    public static void Read(Stream stream, LayerTensors[] layers, Dictionary<string, (LayerTensors Layer, TensorKind Kind)> names)
+    public static void Read(Stream stream, LayerTensors[] layers, Dictionary<string, (LayerTensors Layer, TensorKind Kind)> names, SafeTensorsLoadOptions options)
     {
         long? available = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
 
@@ -58,15 +58,22 @@ internal static class SafeTensorsReader
             }
         }
 
-        LayerLoadValidator[] loads = layers.Select(l => new LayerLoadValidator(l)).ToArray();
-        Match(entries, loads, names);
+        LayerLoadValidator[] loads = layers.Select(l => new LayerLoadValidator(l, options)).ToArray();
+        Match(entries, loads, names, options);
 
         // Read the data in offset order straight into the float buffers.
         var ordered = entries.OrderBy(e => e.Begin).ToList();
         byte[] chunk = new byte[SafeTensorsFormat.ChunkBytes];
         foreach (SafeTensorsEntry entry in ordered)
         {
-            (LayerTensors layer, TensorKind kind) = names[entry.Name];
+            if (!names.TryGetValue(entry.Name, out var slot))
+            {
+                // Unexpected, and skipped (Match refused it otherwise); still read, for the end of the input to be checked.
+                Skip(stream, entry, chunk);
+                continue;
+            }
+
+            (LayerTensors layer, TensorKind kind) = slot;
             LayerLoadValidator load = loads[layer.Index];
             float[] values = load.Allocate(kind);
             int element = 0;
@@ -107,7 +114,7 @@ internal static class SafeTensorsReader
     }
 
     /// <summary>Checks that the file's tensors are exactly what the layers need, in name, shape and dtype.</summary>
-    private static void Match(List<SafeTensorsEntry> entries, LayerLoadValidator[] loads, Dictionary<string, (LayerTensors Layer, TensorKind Kind)> names)
+    private static void Match(List<SafeTensorsEntry> entries, LayerLoadValidator[] loads, Dictionary<string, (LayerTensors Layer, TensorKind Kind)> names, SafeTensorsLoadOptions options)
     {
         var unexpected = new List<string>();
         foreach (SafeTensorsEntry entry in entries)
@@ -127,7 +134,7 @@ internal static class SafeTensorsReader
             load.CheckTensors(entries);
         }
 
-        if (unexpected.Count != 0)
+        if (unexpected.Count != 0 && options.UnexpectedTensors == UnexpectedTensors.Reject)
         {
             unexpected.Sort(StringComparer.Ordinal);
             throw new InvalidDataException(
@@ -163,8 +170,27 @@ internal static class SafeTensorsReader
 
             LayerTensors failed = loads[current].Tensors;
             throw new InvalidDataException(
-                $"layers[{failed.Index}] (prefix \"{failed.Prefix}\") rejected the weight '{failed.WeightName}' after the file was checked: {e.Message} No layer was changed.",
+                $"layers[{failed.Index}] (prefix \"{failed.Prefix}\") rejected the weight '{loads[current].WeightName}' after the file was checked: {e.Message} No layer was changed.",
                 e);
+        }
+    }
+
+    /// <summary>Reads past a tensor that no layer takes, as the loop that decodes the others reads (same truncation message).</summary>
+    private static void Skip(Stream stream, SafeTensorsEntry entry, byte[] chunk)
+    {
+        ulong remaining = entry.End - entry.Begin;
+        while (remaining != 0)
+        {
+            int want = (int)Math.Min(remaining, (ulong)chunk.Length);
+            int read = ReadAtMost(stream, chunk.AsSpan(0, want));
+            if (read < want)
+            {
+                ulong end = entry.End - remaining + (ulong)read;
+                throw new InvalidDataException(
+                    $"The safetensors input is truncated: tensor '{entry.Name}' has data_offsets {entry.OffsetsText}, but the data section ends at byte {end}.");
+            }
+
+            remaining -= (ulong)want;
         }
     }
 

@@ -14,6 +14,10 @@ sizes, mask, bias flag) and the float32 values a correct reader must produce, wr
 expected values are decoded here from the bytes written, with Python's own struct module (F16 via 'e',
 F64 rounded to float32 via 'f', BF16 as the upper 16 bits of a float32).
 
+In foreign/ it writes state_dicts of other masked modules (karpathy's MADE, torch.nn.utils.prune, nflows'
+MADE with its int64 `degrees` buffers) whose weights are non-zero at unconnected positions; their values
+follow the rule in foreign_layer, which the tests recompute, so they have no expected.json.
+
 Usage:
     python3 make_fixtures.py            # rewrite the fixtures next to this script
     python3 make_fixtures.py OUT_DIR    # write them to OUT_DIR
@@ -32,7 +36,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Element size and struct-based encoder for each dtype used here.
-DTYPE_SIZE = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8}
+DTYPE_SIZE = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8}
 
 
 def f32(x):
@@ -62,6 +66,8 @@ def encode(dtype, values):
     if dtype == "F64":
         raw = struct.pack("<%dd" % len(values), *values)
         return raw, [f32(v) for v in values]
+    if dtype == "I64":
+        return struct.pack("<%dq" % len(values), *values), list(values)
     raise ValueError(dtype)
 
 
@@ -172,7 +178,56 @@ def fixtures():
     ]
 
 
+# Files from PyTorch modules other than CustomizedLinear, in foreign/ (so the files above stay the whole
+# list the tests compare with expected.json). These modules multiply by the mask inside forward, so their
+# `weight` keeps values at unconnected positions: here every weight value is non-zero, by the rule in
+# foreign_layer, which the tests recompute on their own (no expected.json for these).
+FOREIGN_DIR = "foreign"
+
+
+def foreign_layer(prefix, mask_in_out, seed, weight_name="weight", mask_name="mask", degrees=None):
+    """One masked layer's state_dict, F32, with bias: weight[o][i] = ((seed*7 + o*13 + i*5) % 17 - 8.5) / 9.7
+    at every position (never 0), bias[o] = ((seed*3 + o*11) % 13 - 6) / 7.3, mask [out, in] of 1.0/0.0.
+    degrees: nflows' int64 buffer of the output degrees, if given."""
+    n_in, n_out = len(mask_in_out), len(mask_in_out[0])
+    weight = [((seed * 7 + o * 13 + i * 5) % 17 - 8.5) / 9.7 for o in range(n_out) for i in range(n_in)]
+    mask = [1.0 if mask_in_out[i][o] == 1 else 0.0 for o in range(n_out) for i in range(n_in)]
+    tensors = {
+        prefix + weight_name: ("F32", [n_out, n_in], weight),
+        prefix + mask_name: ("F32", [n_out, n_in], mask),
+        prefix + "bias": ("F32", [n_out], [((seed * 3 + o * 11) % 13 - 6) / 7.3 for o in range(n_out)]),
+    }
+    if degrees is not None:
+        tensors[prefix + "degrees"] = ("I64", [n_out], degrees)
+    return tensors
+
+
+# MASK_B with input 0 also feeding output 1: a file whose mask is not the compiled one.
+MASK_B_OTHER = [
+    [1, 1],
+    [0, 1],
+    [1, 1],
+]
+
+
+def foreign_fixtures():
+    """[(file name, tensors)]: written sorted, with {"format": "pt"}, as save_file(model.state_dict()) plus metadata."""
+    return [
+        # karpathy's pytorch-made: MADE.net = nn.Sequential(MaskedLinear, ReLU, MaskedLinear), mask a buffer [out, in].
+        ("made.safetensors", {**foreign_layer("net.0.", MASK_A, 11), **foreign_layer("net.2.", MASK_B, 12)}),
+        # The same with the second layer's mask not MASK_B.
+        ("made_other_mask.safetensors", {**foreign_layer("net.0.", MASK_A, 11), **foreign_layer("net.2.", MASK_B_OTHER, 12)}),
+        # torch.nn.utils.prune.custom_from_mask(model.fc, "weight", mask): weight_orig and weight_mask.
+        ("prune.safetensors", foreign_layer("fc.", MASK_A, 13, weight_name="weight_orig", mask_name="weight_mask")),
+        # nflows' MADE: MaskedLinear layers with a `degrees` buffer (int64 [out]) beside `mask`.
+        ("nflows.safetensors",
+         {**foreign_layer("initial_layer.", MASK_A, 14, degrees=[1, 2, 1]),
+          **foreign_layer("final_layer.", MASK_B, 15, degrees=[2, 3])}),
+    ]
+
+
 def generate(out_dir):
+    names = generate_foreign(os.path.join(out_dir, FOREIGN_DIR))
     expected = {}
     for file_name, layers, metadata, options in fixtures():
         tensors = {}
@@ -192,7 +247,14 @@ def generate(out_dir):
     with open(os.path.join(out_dir, "expected.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")
-    return sorted(expected) + ["expected.json"]
+    return sorted(expected) + ["expected.json"] + names
+
+
+def generate_foreign(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    for file_name, tensors in foreign_fixtures():
+        write_file(os.path.join(out_dir, file_name), tensors, {"format": "pt"})
+    return [FOREIGN_DIR + "/" + name for name, _ in foreign_fixtures()]
 
 
 def check():
@@ -200,7 +262,11 @@ def check():
         names = generate(temp)
         differ = []
         for name in names:
-            with open(os.path.join(temp, name), "rb") as a, open(os.path.join(HERE, name), "rb") as b:
+            mine = os.path.join(HERE, name)
+            if not os.path.exists(mine):
+                differ.append(name + " (missing)")
+                continue
+            with open(os.path.join(temp, name), "rb") as a, open(mine, "rb") as b:
                 if a.read() != b.read():
                     differ.append(name)
     if differ:
