@@ -14,7 +14,7 @@ namespace CustomizedLinear.Layers.Tests;
 /// </summary>
 public sealed class MaskFileTests
 {
-    private static readonly string[] Pieces = ["0", "1", "1", "0", " ", "  ", "\t", ",", ", ", "[", "]", "# note", "x", "2", ".", "\u00A0", "0.5"];
+    private static readonly string[] Pieces = ["0", "1", "1", "0", " ", "  ", "\t", ",", ", ", "[", "]", "# note", "x", "2", ".", "\u00A0", "0.5", "\r", "\u0000", "\uFFFD", "\u200B"];
 
     [Fact]
     public void ReadAgreesWithTheGeneratorOnRandomTexts()
@@ -86,6 +86,26 @@ public sealed class MaskFileTests
         }
 
         Assert.Throws<ArgumentException>(() => MaskFile.Write(new StringWriter(), new bool[0, 3]));
+
+        // A comment's line breaks, a lone CR included, all stay comment lines.
+        var commented = new StringWriter();
+        MaskFile.Write(commented, new bool[,] { { true, false } }, "made by x\r1 1\n1 1\r\n1 1");
+        Assert.Equal(new bool[,] { { true, false } }, MaskFile.Read(new StringReader(commented.ToString())));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("x\n")]
+    [InlineData("1 1\n")]
+    public void AMaskOverTheSizeLimitIsReportedWhereTheGeneratorReportsIt(string after)
+    {
+        // 65,537 rows: one over the limit of rows. The generator keeps reading and reports another mistake first.
+        string text = string.Concat(Enumerable.Repeat("1\n", 65_537)) + after;
+        MaskParseResult parsed = MaskParser.Parse(text, "/m.txt");
+        var e = Assert.Throws<InvalidDataException>(() => MaskFile.Read(new StringReader(text)));
+        var start = parsed.Diagnostics[0].Location!.LineSpan.Start;
+        Assert.StartsWith($"line {start.Line + 1}, column {start.Character + 1}: ", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(parsed.Diagnostics[0].ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
     }
 
     private static string RandomText(Random random)

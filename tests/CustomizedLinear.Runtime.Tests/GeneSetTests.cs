@@ -8,7 +8,7 @@ namespace CustomizedLinear.Runtime.Tests;
 
 /// <summary>
 /// <see cref="GeneSets"/> on a hand-written MSigDB-style file (Fixtures/gmt/msigdb_style.gmt: URLs as descriptions,
-/// a gene listed twice in mixed case, empty trailing fields, a blank line, a padded name, a set with no genes, a
+/// a gene listed twice as written and one twice in mixed case, empty trailing fields, a blank line, a padded name, a set with no genes, a
 /// CRLF line end), with every expected mask cell written out here.
 /// </summary>
 public sealed class GeneSetTests
@@ -25,7 +25,7 @@ public sealed class GeneSetTests
         Assert.Equal("http://www.gsea-msigdb.org/gsea/msigdb/human/geneset/HALLMARK_APOPTOSIS", sets[0].Description);
         // "casp3" is another string than "CASP3": the file keeps both; matching decides whether they are one gene.
         Assert.Equal(["CASP3", "BCL2", "TP53", "casp3", "BAX"], sets[0].Genes);
-        Assert.Equal(["CDK1", "TP53", "CCNB1", "MDM2"], sets[1].Genes);
+        Assert.Equal(["CDK1", "TP53", "CCNB1", "MDM2"], sets[1].Genes); // TP53 is listed twice: kept once
         Assert.Empty(sets[3].Genes);
         Assert.Equal(["CTNNB1", "APC", "AXIN1", "GSK3B", "Bcl2"], sets[4].Genes);
     }

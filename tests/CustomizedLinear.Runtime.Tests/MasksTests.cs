@@ -89,6 +89,17 @@ public class MasksTests
     }
 
     [Fact]
+    public void Banded_TiesRoundToEven()
+    {
+        // 4 → 2: (o + 0.5)·4/2 − 0.5 = 0.5 and 2.5, both ties: to even gives centres 0 and 2 (away from zero, 1 and 3).
+        Assert.True(Same(Parse(
+            "1 0",
+            "0 0",
+            "0 1",
+            "0 0"), Masks.Banded(4, 2, 0)));
+    }
+
+    [Fact]
     public void Banded_MoreInputsThanOutputs()
     {
         // 8 → 3: (o + 0.5)·8/3 − 0.5 = 0.833, 3.5, 6.167 → centres 1, 4 (3.5 ties to even), 6.

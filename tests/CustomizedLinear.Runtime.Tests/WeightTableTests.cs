@@ -110,6 +110,9 @@ public sealed class WeightTableTests
         e = Assert.Throws<ArgumentException>(() => WeightTable.WriteCsv(new StringWriter(), net, [["a", "b", "c", "d"], ["x", "y"], null!]));
         Assert.Equal("unitNames", e.ParamName);
         Assert.Contains("expected 3", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => WeightTable.WriteCsv(new StringWriter(), net, [["a", null!, "c", "d"], null!, null!]));
+        Assert.Equal("unitNames", e.ParamName);
+        Assert.Contains("unitNames[0][1]", e.Message, StringComparison.Ordinal);
         Assert.Equal("writer", Assert.Throws<ArgumentNullException>(() => WeightTable.WriteCsv(null!, net)).ParamName);
         Assert.Equal("network", Assert.Throws<ArgumentNullException>(() => WeightTable.WriteCsv(new StringWriter(), null!)).ParamName);
     }

@@ -19,7 +19,7 @@ internal static class MaskParser
     /// <summary>Stop reporting after this many problems; the rest are usually the same mistake repeated.</summary>
     public const int MaxDiagnostics = 20;
 
-    private const int MaxTokenDisplayLength = 24;
+
 
     public static MaskParseResult Parse(string text, string path, CancellationToken cancellationToken = default)
     {
@@ -120,7 +120,7 @@ internal static class MaskParser
 
                         break;
                     default:
-                        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaskCell, At(line, start, i, 1), Display(c), Display(Token(i, end))));
+                        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaskCell, At(line, start, i, 1), MaskText.Display(c.ToString()), MaskText.Display(MaskText.Token(text, i, end))));
                         return;
                 }
             }
@@ -208,55 +208,10 @@ internal static class MaskParser
             new TextPosition(line, index - lineStart, index, length).ToLocation(path);
 
         /// <summary>The run of non-separator characters around <paramref name="index"/>, e.g. <c>0.5</c>.</summary>
-        private string Token(int index, int end)
-        {
-            int from = index;
-            while (from > 0 && !IsBoundary(text[from - 1]))
-            {
-                from--;
-            }
-
-            int to = index;
-            while (to < end && to - from < 4 * MaxTokenDisplayLength && !IsBoundary(text[to]))
-            {
-                to++;
-            }
-
-            return text.Substring(from, to - from);
-        }
-
-        private static bool IsBoundary(char c) => c is ' ' or '\t' or ',' or '[' or ']' or '#' or '\n' or '\r';
     }
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Display(char c) => Display(c.ToString());
-
-    /// <summary>Quotable text for a message: control, format and lone surrogate characters as \uXXXX, long text cut.</summary>
-    private static string Display(string value)
-    {
-        var builder = new StringBuilder();
-        foreach (char c in value)
-        {
-            if (builder.Length >= MaxTokenDisplayLength)
-            {
-                builder.Append('…');
-                break;
-            }
-
-            UnicodeCategory category = CharUnicodeInfo.GetUnicodeCategory(c);
-            if (char.IsControl(c) || char.IsSurrogate(c) || category is UnicodeCategory.Format or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
-            {
-                builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
 
     internal static string FileName(string path)
     {

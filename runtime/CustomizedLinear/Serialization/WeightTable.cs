@@ -73,6 +73,11 @@ public static class WeightTable
             return;
         }
 
+        if (layers.Count == 0)
+        {
+            throw new ArgumentException("The network has no layers, so unitNames has no boundaries to name.", nameof(unitNames));
+        }
+
         if (unitNames.Count != layers.Count + 1)
         {
             throw new ArgumentException(
@@ -83,16 +88,35 @@ public static class WeightTable
         for (int b = 0; b < unitNames.Count; b++)
         {
             int units = b == 0 ? layers[0].Layer.InputSize : layers[b - 1].Layer.OutputSize;
+            string boundary = b == 0 ? "the network's inputs" : $"the outputs of layer '{layers[b - 1].Prefix}'";
             if (unitNames[b] is { } names && names.Count != units)
             {
-                string boundary = b == 0 ? "the network's inputs" : $"the outputs of layer '{layers[b - 1].Prefix}'";
                 throw new ArgumentException($"unitNames[{b}] has {names.Count} names; expected {units}, one per unit of {boundary}.", nameof(unitNames));
+            }
+
+            int missing = unitNames[b] is { } list ? IndexOfNull(list) : -1;
+            if (missing >= 0)
+            {
+                throw new ArgumentException($"unitNames[{b}][{missing}] is null; give every unit of {boundary} a name, or pass a null list for indices.", nameof(unitNames));
             }
         }
     }
 
+    private static int IndexOfNull(IReadOnlyList<string> names)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] is null)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static string Unit(IReadOnlyList<string>? names, int index) =>
-        names is null ? index.ToString(CultureInfo.InvariantCulture) : Field(names[index] ?? "");
+        names is null ? index.ToString(CultureInfo.InvariantCulture) : Field(names[index]);
 
     /// <summary>RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.</summary>
     private static string Field(string value) =>

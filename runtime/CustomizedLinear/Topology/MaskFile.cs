@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using CustomizedLinear.Generator.Limits;
+using CustomizedLinear.Generator.Parsing;
 
 namespace CustomizedLinear;
 
@@ -28,7 +29,9 @@ public static class MaskFile
 
         if (comment is not null)
         {
-            foreach (string line in comment.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+            // Every line break the generator knows (CRLF, LF, a lone CR) starts a new comment line, or the text after
+            // it would be read as mask rows.
+            foreach (string line in comment.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n'))
             {
                 writer.Write(line.Length == 0 ? "#\n" : "# " + line + "\n");
             }
@@ -61,6 +64,8 @@ public static class MaskFile
         int columns = -1;
         int firstRowLine = 0;
         long ones = 0;
+        int rowCount = 0;
+        (int Line, int Column)? overLimit = null;
         int position = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
         var cells = new System.Collections.Generic.List<bool>();
         for (int line = 0; ; line++)
@@ -98,7 +103,7 @@ public static class MaskFile
                     case '[':
                         break;
                     default:
-                        throw Error(line, i - position, $"'{Display(c)}' is not a mask cell: a cell is 0 or 1, separated by spaces, tabs or commas");
+                        throw Error(line, i - position, $"'{MaskText.Display(c.ToString())}' is not a mask cell (in '{MaskText.Display(MaskText.Token(text, i, end))}'): a cell is 0 or 1, separated by spaces, tabs or commas");
                 }
             }
 
@@ -119,10 +124,16 @@ public static class MaskFile
                     ones += cell ? 1 : 0;
                 }
 
-                rows.Add([.. cells]);
-                if (ones > MaskLimits.MaxConnections || rows.Count > MaskLimits.MaxSide || columns > MaskLimits.MaxSide || (long)rows.Count * columns > MaskLimits.MaxCells)
+                rowCount++;
+                if (overLimit is null && (ones > MaskLimits.MaxConnections || rowCount > MaskLimits.MaxSide || columns > MaskLimits.MaxSide || (long)rowCount * columns > MaskLimits.MaxCells))
                 {
-                    throw Error(line, firstCell - position, $"Mask is larger than the supported limit ({MaskLimits.MaxConnections.ToString("N0", CultureInfo.InvariantCulture)} connections, {MaskLimits.MaxSide.ToString("N0", CultureInfo.InvariantCulture)} rows or columns)");
+                    // As the generator does: keep reading (another mistake is reported first), store no more rows.
+                    overLimit = (line, firstCell - position);
+                }
+
+                if (overLimit is null)
+                {
+                    rows.Add([.. cells]);
                 }
             }
 
@@ -132,6 +143,18 @@ public static class MaskFile
             }
 
             position = end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
+        }
+
+        if (overLimit is { } at)
+        {
+            string shape = $"{Number(rowCount)} × {Number(columns)}";
+            string size = ones > MaskLimits.MaxConnections ? $"{Number(ones)} connections ({shape})"
+                : rowCount > MaskLimits.MaxSide || columns > MaskLimits.MaxSide ? $"{shape} rows and columns"
+                : $"{Number((long)rowCount * columns)} cells ({shape})";
+            string limit = ones > MaskLimits.MaxConnections ? $"{Number(MaskLimits.MaxConnections)} connections"
+                : rowCount > MaskLimits.MaxSide || columns > MaskLimits.MaxSide ? $"{Number(MaskLimits.MaxSide)} rows or columns"
+                : $"{Number(MaskLimits.MaxCells)} cells";
+            throw Error(at.Line, at.Column, $"Mask is larger than the supported limit: it has {size}; the limit is {limit}");
         }
 
         if (rows.Count == 0)
@@ -154,5 +177,5 @@ public static class MaskFile
     private static InvalidDataException Error(int line, int column, string message) =>
         new($"line {line + 1}, column {column + 1}: {message}");
 
-    private static string Display(char c) => c < ' ' || c == '\u007F' ? $"\\u{(int)c:X4}" : c.ToString();
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
