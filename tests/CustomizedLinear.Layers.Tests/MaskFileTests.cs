@@ -63,6 +63,48 @@ public sealed class MaskFileTests
     }
 
     [Fact]
+    public void ReadAgreesWithTheGeneratorOnItsFuzzCorpus()
+    {
+        // The generator's own fuzz corpus (tests/Shared/MaskFuzzCorpus.cs): random bytes, NUL, 40k-character lines,
+        // random edits of valid masks.
+        var random = new Random(29);
+        int accepted = 0, refused = 0;
+        for (int n = 0; n < 1500; n++)
+        {
+            string text = CustomizedLinear.Testing.MaskFuzzCorpus.Next(random);
+            MaskParseResult parsed = MaskParser.Parse(text, "/m.txt");
+            InvalidDataException? error = null;
+            bool[,]? read = null;
+            try
+            {
+                read = MaskFile.Read(new StringReader(text));
+            }
+            catch (InvalidDataException e)
+            {
+                error = e;
+            }
+
+            if (parsed.HasErrors)
+            {
+                refused++;
+                Assert.True(error is not null, $"corpus text {n}: the generator refuses it, Read accepts it");
+                var start = parsed.Diagnostics[0].Location!.LineSpan.Start;
+                Assert.StartsWith($"line {start.Line + 1}, column {start.Character + 1}: ", error!.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                accepted++;
+                Assert.True(read is not null, $"corpus text {n}: the generator accepts it, Read says: {error?.Message}");
+                Assert.Equal((parsed.Rows, parsed.Columns), (read!.GetLength(0), read.GetLength(1)));
+                Assert.Equal(parsed.OnesColumns.Count, read.Cast<bool>().Count(c => c));
+            }
+        }
+
+        Assert.InRange(accepted, 150, 1350);
+        Assert.InRange(refused, 150, 1350);
+    }
+
+    [Fact]
     public void WriteThenReadGivesTheSameMaskAndTheGeneratorReadsTheSame()
     {
         var random = new Random(5);

@@ -112,6 +112,44 @@ public class MasksMadeTests
     }
 
     [Fact]
+    public void Random_DrawsEachLayersDegreesFromThePreviousLayersMinimum()
+    {
+        // karpathy's rule draws a hidden degree from [min degree of the layer before, n − 1]. Read off the masks:
+        // a first-layer unit of degree m sees exactly inputs 0 .. m − 1, so its degree is its number of inputs, in
+        // [1, n − 1]; a deeper unit's degree is at least that of every unit it sees, and it sees every unit of the
+        // layer before with a degree at most its own, so it sees at least the layer before's lowest. A draw from
+        // [1, n − 1] at every layer would leave deeper units with nothing to see.
+        var random = new Random(8);
+        for (int round = 0; round < 200; round++)
+        {
+            int n = random.Next(2, 12);
+            int[] hidden = Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(1, 12)).ToArray();
+            bool[][,] masks = Masks.Made(n, hidden, seed: (ulong)round);
+            int[] previous = Enumerable.Range(1, n).ToArray(); // the inputs' degrees
+            for (int l = 0; l < hidden.Length; l++)
+            {
+                bool[,] mask = masks[l];
+                var degrees = new int[hidden[l]];
+                for (int u = 0; u < hidden[l]; u++)
+                {
+                    var seen = Enumerable.Range(0, previous.Length).Where(v => mask[v, u]).ToList();
+                    Assert.True(seen.Count > 0, $"round {round}: unit {u} of hidden layer {l} sees nothing");
+                    if (l == 0)
+                    {
+                        Assert.Equal(Enumerable.Range(0, seen.Count), seen); // inputs 0 .. m − 1
+                        Assert.InRange(seen.Count, 1, n - 1);
+                    }
+
+                    Assert.Contains(seen, v => previous[v] == previous.Min());
+                    degrees[u] = l == 0 ? seen.Count : seen.Max(v => previous[v]);
+                }
+
+                previous = degrees;
+            }
+        }
+    }
+
+    [Fact]
     public void Random_SameSeedSameMasks_DifferentSeedDifferent()
     {
         int[] hidden = [40, 40];
