@@ -24,36 +24,14 @@ public sealed class MaskFileTests
         for (int n = 0; n < 3000; n++)
         {
             string text = RandomText(random);
-            MaskParseResult parsed = MaskParser.Parse(text, "/m.txt");
-            bool[,]? read = null;
-            InvalidDataException? error = null;
-            try
-            {
-                read = MaskFile.Read(new StringReader(text));
-            }
-            catch (InvalidDataException e)
-            {
-                error = e;
-            }
-
             string what = $"text {n}: {text.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal)}";
-            if (parsed.HasErrors)
+            if (Agree(text, what))
             {
-                refused++;
-                Assert.True(error is not null, $"{what}\nthe generator refuses it ({parsed.Diagnostics[0].Descriptor.Id}), Read accepts it");
-                var start = parsed.Diagnostics[0].Location!.LineSpan.Start;
-                Assert.StartsWith($"line {start.Line + 1}, column {start.Character + 1}: ", error!.Message, StringComparison.Ordinal);
+                accepted++;
             }
             else
             {
-                accepted++;
-                Assert.True(read is not null, $"{what}\nthe generator accepts it, Read says: {error?.Message}");
-                Assert.Equal((parsed.Rows, parsed.Columns), (read!.GetLength(0), read.GetLength(1)));
-                for (int r = 0; r < parsed.Rows; r++)
-                {
-                    var ones = Enumerable.Range(parsed.RowStarts[r], parsed.RowStarts[r + 1] - parsed.RowStarts[r]).Select(k => parsed.OnesColumns[k]).ToList();
-                    Assert.Equal(ones, Enumerable.Range(0, parsed.Columns).Where(c => read[r, c]).ToList());
-                }
+                refused++;
             }
         }
 
@@ -72,31 +50,13 @@ public sealed class MaskFileTests
         for (int n = 0; n < 1500; n++)
         {
             string text = CustomizedLinear.Testing.MaskFuzzCorpus.Next(random);
-            MaskParseResult parsed = MaskParser.Parse(text, "/m.txt");
-            InvalidDataException? error = null;
-            bool[,]? read = null;
-            try
+            if (Agree(text, $"corpus text {n}"))
             {
-                read = MaskFile.Read(new StringReader(text));
-            }
-            catch (InvalidDataException e)
-            {
-                error = e;
-            }
-
-            if (parsed.HasErrors)
-            {
-                refused++;
-                Assert.True(error is not null, $"corpus text {n}: the generator refuses it, Read accepts it");
-                var start = parsed.Diagnostics[0].Location!.LineSpan.Start;
-                Assert.StartsWith($"line {start.Line + 1}, column {start.Character + 1}: ", error!.Message, StringComparison.Ordinal);
+                accepted++;
             }
             else
             {
-                accepted++;
-                Assert.True(read is not null, $"corpus text {n}: the generator accepts it, Read says: {error?.Message}");
-                Assert.Equal((parsed.Rows, parsed.Columns), (read!.GetLength(0), read.GetLength(1)));
-                Assert.Equal(parsed.OnesColumns.Count, read.Cast<bool>().Count(c => c));
+                refused++;
             }
         }
 
@@ -148,6 +108,43 @@ public sealed class MaskFileTests
         var start = parsed.Diagnostics[0].Location!.LineSpan.Start;
         Assert.StartsWith($"line {start.Line + 1}, column {start.Character + 1}: ", e.Message, StringComparison.Ordinal);
         Assert.EndsWith(parsed.Diagnostics[0].ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Both read <paramref name="text"/>: the same mask when the generator accepts it, an error at the generator's
+    /// first diagnostic's line and column when it refuses it. Returns whether it was accepted.
+    /// </summary>
+    private static bool Agree(string text, string what)
+    {
+        MaskParseResult parsed = MaskParser.Parse(text, "/m.txt");
+        bool[,]? read = null;
+        InvalidDataException? error = null;
+        try
+        {
+            read = MaskFile.Read(new StringReader(text));
+        }
+        catch (InvalidDataException e)
+        {
+            error = e;
+        }
+
+        if (parsed.HasErrors)
+        {
+            Assert.True(error is not null, $"{what}\nthe generator refuses it ({parsed.Diagnostics[0].Descriptor.Id}), Read accepts it");
+            var start = parsed.Diagnostics[0].Location!.LineSpan.Start;
+            Assert.StartsWith($"line {start.Line + 1}, column {start.Character + 1}: ", error!.Message, StringComparison.Ordinal);
+            return false;
+        }
+
+        Assert.True(read is not null, $"{what}\nthe generator accepts it, Read says: {error?.Message}");
+        Assert.Equal((parsed.Rows, parsed.Columns), (read!.GetLength(0), read.GetLength(1)));
+        for (int r = 0; r < parsed.Rows; r++)
+        {
+            var ones = Enumerable.Range(parsed.RowStarts[r], parsed.RowStarts[r + 1] - parsed.RowStarts[r]).Select(k => parsed.OnesColumns[k]).ToList();
+            Assert.Equal(ones, Enumerable.Range(0, parsed.Columns).Where(c => read[r, c]).ToList());
+        }
+
+        return true;
     }
 
     private static string RandomText(Random random)
