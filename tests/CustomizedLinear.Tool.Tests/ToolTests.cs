@@ -17,9 +17,7 @@ namespace CustomizedLinear.Tool.Tests;
 /// </summary>
 public sealed class ToolTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "cl-tool-tests", Guid.NewGuid().ToString("N"));
-
-    public ToolTests() => Directory.CreateDirectory(root);
+    private readonly string root = Directory.CreateTempSubdirectory("cl-tool-tests-").FullName;
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
@@ -113,8 +111,9 @@ public sealed class ToolTests : IDisposable
     public void Made_WritesTheBuildersMasks_AndItsDeclarationsCompileAsAnAutoregressiveNetwork(string degrees, string order, int multiplier)
     {
         string folder = P("masks/made");
-        Result result = Succeed("made", "--inputs", "5", "--hidden", "8,7", "--seed", "3", "--multiplier", multiplier.ToString(),
-            "--degrees", degrees, "--order", order, "--out", folder);
+        string[] seed = degrees == "random" ? ["--seed", "3"] : [];
+        Result result = Succeed(["made", "--inputs", "5", "--hidden", "8,7", .. seed, "--multiplier", multiplier.ToString(),
+            "--degrees", degrees, "--order", order, "--out", folder]);
 
         bool[][,] expected = Masks.Made(5, [8, 7], 3, multiplier,
             degrees == "cyclic" ? MadeDegrees.Cyclic : MadeDegrees.Random,
@@ -212,8 +211,8 @@ public sealed class ToolTests : IDisposable
         AssertMaskFile(path, expected, "shuffle");
         AssertCompilesAsLayer(path, expected);
 
-        // In place: --out may be --in.
-        Succeed("shuffle", "--in", input, "--seed", "9", "--swaps", "200", "--out", input);
+        // In place: --out may be --in, with --force.
+        Succeed("shuffle", "--in", input, "--seed", "9", "--swaps", "200", "--out", input, "--force");
         AssertSameMask(expected, ReadBack(input));
         Assert.Equal(["in.txt", "shuffled.txt"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
@@ -291,6 +290,13 @@ public sealed class ToolTests : IDisposable
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--multiplier", "0", "--out", "{root}/made"], "--multiplier" },
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--degrees", "sorted", "--out", "{root}/made"], "sorted" },
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--name", "1Bad", "--out", "{root}/made"], "--name" },
+        { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--name", "class", "--out", "{root}/made"], "keyword" },
+        { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--name", "__arglist", "--out", "{root}/made"], "keyword" },
+        { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--degrees", "cyclic", "--out", "{root}/made"], "--seed has no effect" },
+        { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--out", "{root}/old"], "old/0.txt exists; give --force" },
+        { ["made", "--inputs", "4", "--hidden", "none", "--degrees", "cyclic", "--out", "{root}/deeper"], "4.txt from an earlier made" },
+        { ["made", "--inputs", "70000", "--hidden", "8", "--seed", "1", "--out", "{root}/made"], "layer 1 would be 70,000 × 8" },
+        { ["made", "--inputs", "784", "--hidden", "500", "--seed", "1", "--multiplier", "3000", "--out", "{root}/made"], "layer 2 would be 500 × 2,352,000" },
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--out", "{root}/existing.txt"], "is a file" },
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--out", "{root}/existing.txt/made"], "is a file" },
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1"], "--out" },
@@ -298,6 +304,12 @@ public sealed class ToolTests : IDisposable
         { ["random", "--inputs", "4", "--outputs", "3", "--density", "0.5", "--seed", "-1", "--out", "{root}/r.txt"], "-1" },
         { ["random", "--inputs", "4", "--outputs", "3", "--density", "0.5", "--seed", "1", "--out", "{root}/new/r.txt", "--extra"], "--extra" },
         { ["random", "--inputs", "4", "--outputs", "3", "--density", "0.5", "--seed", "1", "--out", "{root}"], "is a folder" },
+        { ["random", "--inputs", "2", "--outputs", "2", "--density", "0.5", "--seed", "1", "--out", "{root}/existing.txt"], "existing.txt exists; give --force" },
+        { ["random", "--inputs", "100000", "--outputs", "100000", "--density", "0.001", "--seed", "1", "--out", "{root}/new/r.txt"], "at most 65,536 inputs and outputs" },
+        { ["random", "--inputs", "65536", "--outputs", "16384", "--density", "0.5", "--seed", "1", "--out", "{root}/new/r.txt"], "about 536,870,912 connections; the generator accepts at most 4,194,304 per layer" },
+        { ["fanin", "--inputs", "5000", "--outputs", "5000", "--fan-in", "1000", "--seed", "1", "--out", "{root}/new/f.txt"], "would have 5,000,000 connections" },
+        { ["patches", "--width", "60000", "--height", "60000", "--patch", "1", "--out", "{root}/new/p.txt"], "3,600,000,000" },
+        { ["gmt", "--genes", "{root}/genes.txt", "--sets", "{root}/good.gmt", "--out", "{root}/existing.txt"], "existing.txt exists" },
         { ["fanin", "--inputs", "4", "--outputs", "3", "--fan-in", "5", "--seed", "1", "--out", "{root}/new/f.txt"], "--fan-in" },
         { ["banded", "--inputs", "0", "--outputs", "3", "--half-width", "1", "--out", "{root}/new/b.txt"], "--inputs" },
         { ["banded", "--inputs", "4", "--outputs", "3", "--half-width", "-1", "--out", "{root}/new/b.txt"], "--half-width" },
@@ -327,6 +339,10 @@ public sealed class ToolTests : IDisposable
         File.WriteAllText(P("nogenes.txt"), "\n  \n");
         File.WriteAllText(P("good.gmt"), "S1\td\tA\tB\n");
         File.WriteAllText(P("bad.gmt"), "S1\td\tA\tB\nS2\n");
+        Directory.CreateDirectory(P("old"));
+        File.WriteAllText(P("old/0.txt"), "1 0\n0 1\n");
+        Directory.CreateDirectory(P("deeper"));
+        File.WriteAllText(P("deeper/4.txt"), "# customized-linear made --inputs 4 ...\n1 0\n0 1\n");
         string[] before = Listing(root);
         string[] contents = [.. before.Where(File.Exists).Select(File.ReadAllText)];
 
@@ -340,6 +356,70 @@ public sealed class ToolTests : IDisposable
         Assert.Contains(named, result.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, Listing(root));
         Assert.Equal(contents, before.Where(File.Exists).Select(File.ReadAllText));
+    }
+
+    [Fact]
+    public void Force_ReplacesFiles_AndMadeRemovesOnlyTheLayersAnEarlierMadeWrote()
+    {
+        string path = P("r.txt");
+        File.WriteAllText(path, "1\n");
+        Succeed("random", "--inputs", "6", "--outputs", "5", "--density", "0.5", "--seed", "4", "--out", path, "--force");
+        AssertMaskFile(path, Masks.Random(6, 5, 0.5, 4), "random");
+
+        // A three-layer MADE, then a two-layer one in the same folder: 4.txt was made's and goes; 6.txt and 8.txt
+        // were not written by made and stay.
+        string folder = P("made");
+        Succeed("made", "--inputs", "4", "--hidden", "6,6", "--seed", "1", "--out", folder);
+        File.WriteAllText(P("made/6.txt"), "1 0\n");
+        File.WriteAllText(P("made/8.txt"), "# customized-linear random\n1 0\n");
+        Result result = Succeed("made", "--inputs", "4", "--hidden", "5", "--seed", "2", "--out", folder, "--force");
+        Assert.Equal(["0.txt", "2.txt", "6.txt", "8.txt"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        bool[][,] expected = Masks.Made(4, [5], 2);
+        AssertMaskFile(P("made/0.txt"), expected[0], "made");
+        AssertMaskFile(P("made/2.txt"), expected[1], "made");
+        Assert.Contains($"// removed {folder}/4.txt: a layer of the earlier, deeper network", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WriteAll_FailingHalfWay_PutsBackEveryFileItReplacedOrRemoved()
+    {
+        Directory.CreateDirectory(P("kept"));
+        File.WriteAllText(P("kept/a.txt"), "old a\n");
+        File.WriteAllText(P("kept/c.txt"), "old c\n");
+        string[] before = Listing(root);
+        PlannedFile Planned(string relative, string text) => new(P(relative), writer => writer.Write(text));
+        PlannedFile[] files = [Planned("kept/a.txt", "new a\n"), Planned("kept/b.txt", "new b\n"), Planned("fresh/d.txt", "new d\n")];
+
+        // Fail at each step of the commit in turn: before the 2nd and 3rd files, and before removing c.txt.
+        foreach (string failAt in new[] { P("kept/b.txt"), P("fresh/d.txt"), P("kept/c.txt") })
+        {
+            var replaced = new List<string>();
+            var e = Assert.Throws<IOException>(() => Output.WriteAll(files, [P("kept/c.txt")], target =>
+            {
+                if (target == failAt)
+                {
+                    throw new IOException("disk full (simulated)");
+                }
+
+                replaced.Add(target);
+            }));
+            Assert.Equal("disk full (simulated)", e.Message);
+            Assert.Contains(P("kept/a.txt"), replaced);
+            Assert.Equal(before, Listing(root));
+            Assert.Equal("old a\n", File.ReadAllText(P("kept/a.txt")));
+            Assert.Equal("old c\n", File.ReadAllText(P("kept/c.txt")));
+        }
+
+        // A check of a written file that fails: nothing replaced either.
+        var refused = new PlannedFile(P("kept/a.txt"), writer => writer.Write("x\n"), _ => throw new ToolException("refused"));
+        Assert.Throws<ToolException>(() => Output.WriteAll([Planned("kept/b.txt", "b\n"), refused]));
+        Assert.Equal(before, Listing(root));
+
+        Output.WriteAll(files, [P("kept/c.txt")]);
+        Assert.Equal("new a\n", File.ReadAllText(P("kept/a.txt")));
+        Assert.Equal("new d\n", File.ReadAllText(P("fresh/d.txt")));
+        Assert.False(File.Exists(P("kept/c.txt")));
+        Assert.Equal([P("fresh"), P("fresh/d.txt"), P("kept"), P("kept/a.txt"), P("kept/b.txt")], Listing(root));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using CustomizedLinear.Generator.Limits;
 
 namespace CustomizedLinear.Tool;
 
@@ -47,10 +48,14 @@ internal static class Commands
         order.AcceptOnlyFromAmong("concatenated", "interleaved");
         var name = new Option<string>("--name") { Description = "The network class's name in the printed declarations; its layers are NAME0, NAME2, ...", DefaultValueFactory = _ => "Made" };
         Option<string> output = Required<string>("--out", "The folder to write the mask files to: 0.txt, 2.txt, ... (the layers' nn.Sequential indices).");
+        var force = new Option<bool>("--force")
+        {
+            Description = "Replace existing mask files, and remove the extra layers (N.txt written by made) of an earlier, deeper network in the folder.",
+        };
 
         var command = new Command("made", "MADE masks (Germain et al. 2015): one file per layer, and the [MaskedLinear]/[Sequential] declarations to paste.")
         {
-            inputs, hidden, seed, multiplier, degrees, order, name, output,
+            inputs, hidden, seed, multiplier, degrees, order, name, output, force,
         };
         command.SetAction(result =>
         {
@@ -64,35 +69,58 @@ internal static class Commands
                 throw new ToolException("--seed is required with --degrees random (the default); give one, or use --degrees cyclic");
             }
 
-            string className = result.GetValue(name)!;
-            if (!IsIdentifier(className))
+            if (degreeRule == MadeDegrees.Cyclic && seedValue is not null)
             {
-                throw new ToolException($"--name {className}: not a C# class name (a letter or _, then letters, digits or _)");
+                throw new ToolException("--seed has no effect with --degrees cyclic (its degrees are deterministic); leave it out");
             }
+
+            string className = result.GetValue(name)!;
+            CheckClassName(className);
 
             string outArgument = result.GetValue(output)!;
             string folder = Output.CheckFolderTarget(outArgument, "--out");
+            CheckMadeShapes(inputSize, hiddenSizes, result.GetValue(multiplier));
+            bool replace = result.GetValue(force);
+            int layerCount = hiddenSizes.Length + 1;
+            string[] targets = [.. Enumerable.Range(0, layerCount).Select(l => Path.Combine(folder, $"{2 * l}.txt"))];
+            foreach (string target in targets)
+            {
+                Output.CheckNotExisting(target, Output.Display(outArgument).TrimEnd('/') + "/" + Path.GetFileName(target), replace);
+            }
+
+            List<string> stale = EarlierMadeLayers(folder, layerCount);
+            if (stale.Count > 0 && !replace)
+            {
+                throw new ToolException(
+                    $"--out {outArgument} holds {string.Join(", ", stale.Select(Path.GetFileName))} from an earlier made with more layers; " +
+                    "give --force to remove them, or another folder");
+            }
 
             bool[][,] masks = Builder(() => Masks.Made(inputSize, hiddenSizes, seedValue ?? 0, result.GetValue(multiplier), degreeRule, outputOrder),
                 ("inputSize", "--inputs"), ("hiddenSizes", "--hidden"), ("outputMultiplier", "--multiplier"));
 
-            var files = new List<(string Path, string Text)>();
+            var files = new List<PlannedFile>();
             var shown = new List<string>();
             for (int l = 0; l < masks.Length; l++)
             {
                 string fileName = $"{2 * l}.txt";
                 string comment = $"{commandLine}\nlayer {l + 1} of {masks.Length} (nn.Sequential index {2 * l}): {masks[l].GetLength(0)} inputs × {masks[l].GetLength(1)} outputs";
-                files.Add((Path.Combine(folder, fileName), Output.RenderMask(masks[l], comment, $"layer {l + 1}")));
+                files.Add(Output.MaskFileFor(targets[l], masks[l], comment, $"layer {l + 1}"));
                 shown.Add(Output.Display(outArgument).TrimEnd('/') + "/" + fileName);
             }
 
-            Output.WriteAll(files);
+            Output.WriteAll(files, stale);
 
             var text = new StringBuilder();
             text.Append("// ").Append(commandLine).Append('\n');
             for (int l = 0; l < masks.Length; l++)
             {
                 text.Append($"// wrote {shown[l]}: {masks[l].GetLength(0)} × {masks[l].GetLength(1)}, {Program.N(Count(masks[l]))} connections\n");
+            }
+
+            foreach (string removed in stale)
+            {
+                text.Append($"// removed {Output.Display(outArgument).TrimEnd('/')}/{Path.GetFileName(removed)}: a layer of the earlier, deeper network in this folder\n");
             }
 
             text.Append("// Paths are as given to --out: relative to this file's folder in [MaskedLinear], to the project's in <AdditionalFiles>.\n");
@@ -140,10 +168,10 @@ internal static class Commands
         Option<string> output = Required<string>("--out", "The mask file to write.");
         var command = new Command("random", "A random mask: each connection independently with probability --density.")
         {
-            inputs, outputs, density, seed, output,
+            inputs, outputs, density, seed, output, Force(),
         };
         command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
-            () => Masks.Random(result.GetValue(inputs), result.GetValue(outputs), result.GetValue(density), result.GetValue(seed)),
+            () => CheckedRandom(result.GetValue(inputs), result.GetValue(outputs), result.GetValue(density), result.GetValue(seed)),
             ("inputSize", "--inputs"), ("outputSize", "--outputs"), ("density", "--density"))));
         return command;
     }
@@ -157,10 +185,10 @@ internal static class Commands
         Option<string> output = Required<string>("--out", "The mask file to write.");
         var command = new Command("fanin", "A random mask in which every output has exactly --fan-in inputs.")
         {
-            inputs, outputs, fanIn, seed, output,
+            inputs, outputs, fanIn, seed, output, Force(),
         };
         command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
-            () => Masks.RandomFanIn(result.GetValue(inputs), result.GetValue(outputs), result.GetValue(fanIn), result.GetValue(seed)),
+            () => Masks.RandomFanIn(Shape(result.GetValue(inputs), result.GetValue(outputs)), result.GetValue(outputs), result.GetValue(fanIn), result.GetValue(seed)),
             ("inputSize", "--inputs"), ("outputSize", "--outputs"), ("fanIn", "--fan-in"))));
         return command;
     }
@@ -173,10 +201,10 @@ internal static class Commands
         Option<string> output = Required<string>("--out", "The mask file to write.");
         var command = new Command("banded", "A banded mask: each output sees the inputs around its centre.")
         {
-            inputs, outputs, halfWidth, output,
+            inputs, outputs, halfWidth, output, Force(),
         };
         command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
-            () => Masks.Banded(result.GetValue(inputs), result.GetValue(outputs), result.GetValue(halfWidth)),
+            () => Masks.Banded(Shape(result.GetValue(inputs), result.GetValue(outputs)), result.GetValue(outputs), result.GetValue(halfWidth)),
             ("inputSize", "--inputs"), ("outputSize", "--outputs"), ("halfWidth", "--half-width"))));
         return command;
     }
@@ -190,10 +218,10 @@ internal static class Commands
         Option<string> output = Required<string>("--out", "The mask file to write.");
         var command = new Command("patches", "Local patches of an image (a Conv2d without padding): pixels row by row in, patch positions out.")
         {
-            width, height, patch, stride, output,
+            width, height, patch, stride, output, Force(),
         };
         command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
-            () => Masks.LocalPatches(result.GetValue(width), result.GetValue(height), result.GetValue(patch), result.GetValue(stride)),
+            () => CheckedPatches(result.GetValue(width), result.GetValue(height), result.GetValue(patch), result.GetValue(stride)),
             ("width", "--width"), ("height", "--height"), ("patch", "--patch"), ("stride", "--stride"))));
         return command;
     }
@@ -203,10 +231,10 @@ internal static class Commands
         Option<string> input = Required<string>("--in", "The mask file to shuffle.");
         Option<ulong> seed = Required<ulong>("--seed", "The seed.");
         var swaps = new Option<int?>("--swaps") { Description = "Edge swaps attempted (default 10 × the number of connections)." };
-        Option<string> output = Required<string>("--out", "The mask file to write (may be --in itself).");
+        Option<string> output = Required<string>("--out", "The mask file to write (--in itself, with --force, shuffles in place).");
         var command = new Command("shuffle", "A random control: the --in mask's connections moved by edge swaps, every input's and output's count kept.")
         {
-            input, seed, swaps, output,
+            input, seed, swaps, output, Force(),
         };
         command.SetAction(result => WriteOne(result, output, commandLine, stdout, () =>
         {
@@ -227,18 +255,19 @@ internal static class Commands
         var max = new Option<int>("--max") { Description = "The most input genes a kept set lists.", DefaultValueFactory = _ => int.MaxValue };
         var caseSensitive = new Option<bool>("--case-sensitive") { Description = "Match gene names with their letter case (default: ignore case)." };
         Option<string> output = Required<string>("--out", "The mask file to write ([genes, kept sets]); the kept sets' names go to NAME.names.txt beside it.");
+        Option<bool> force = Force();
         var command = new Command("gmt", "A gene → pathway mask from a .gmt file, and the kept sets' names beside it.")
         {
-            genes, sets, min, max, caseSensitive, output,
+            genes, sets, min, max, caseSensitive, output, force,
         };
         command.SetAction(result =>
         {
             string genesPath = result.GetValue(genes)!;
             string setsPath = result.GetValue(sets)!;
             string outArgument = result.GetValue(output)!;
-            string target = Output.CheckFileTarget(outArgument, "--out");
+            string target = Output.CheckFileTarget(outArgument, "--out", result.GetValue(force));
             string namesTarget = NamesPath(target);
-            Output.CheckFileTarget(namesTarget, "--out");
+            Output.CheckFileTarget(namesTarget, "--out", result.GetValue(force));
             if (string.Equals(target, namesTarget, StringComparison.Ordinal))
             {
                 throw new ToolException($"--out {outArgument}: the names file would be the mask file itself; give the mask file another name");
@@ -261,6 +290,7 @@ internal static class Commands
                 throw new ToolException($"--sets {setsPath}: {e.Message}");
             }
 
+            Output.CheckShape(inputGenes.Count, collection.Count, "the gene-set mask");
             GeneSetMask geneMask = Builder(
                 () => GeneSets.ToMask(inputGenes, collection, result.GetValue(min), result.GetValue(max), ignoreCase: !result.GetValue(caseSensitive)),
                 ("minGenes", "--min"), ("maxGenes", "--max"), ("inputGenes", "--genes"));
@@ -271,9 +301,16 @@ internal static class Commands
 
             string namesFile = Path.GetFileName(namesTarget);
             string comment = $"{commandLine}\nrows: the genes of {genesPath}, in order; columns: the kept sets, named in {namesFile}";
-            string maskText = Output.RenderMask(geneMask.Mask, comment, "the gene-set mask");
-            string namesText = string.Concat(geneMask.OutputNames.Select(n => n + "\n"));
-            Output.WriteAll([(target, maskText), (namesTarget, namesText)]);
+            PlannedFile maskFile = Output.MaskFileFor(target, geneMask.Mask, comment, "the gene-set mask");
+            var namesPlanned = new PlannedFile(namesTarget, writer =>
+            {
+                foreach (string setName in geneMask.OutputNames)
+                {
+                    writer.Write(setName);
+                    writer.Write('\n');
+                }
+            });
+            Output.WriteAll([maskFile, namesPlanned]);
 
             int connectedGenes = Enumerable.Range(0, geneMask.Mask.GetLength(0))
                 .Count(i => Enumerable.Range(0, geneMask.Mask.GetLength(1)).Any(s => geneMask.Mask[i, s]));
@@ -314,16 +351,105 @@ internal static class Commands
     private static int WriteOne(ParseResult result, Option<string> output, string commandLine, TextWriter stdout, Func<bool[,]> build)
     {
         string outArgument = result.GetValue(output)!;
-        string target = Output.CheckFileTarget(outArgument, "--out");
+        bool force = result.GetValue<bool>("--force");
+        string target = Output.CheckFileTarget(outArgument, "--out", force);
         bool[,] mask = build();
         string comment = $"{commandLine}\n{mask.GetLength(0)} inputs × {mask.GetLength(1)} outputs";
-        Output.WriteAll([(target, Output.RenderMask(mask, comment, "the mask"))]);
+        Output.WriteAll([Output.MaskFileFor(target, mask, comment, "the mask")]);
         long connections = Count(mask);
         stdout.Write($"wrote {Output.Display(outArgument)}: {mask.GetLength(0)} inputs × {mask.GetLength(1)} outputs, {Program.N(connections)} connections (density {Inspection.Density(connections, mask)})\n");
         return 0;
     }
 
     private static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
+
+    private static Option<bool> Force() => new("--force") { Description = "Replace the output file(s) if they exist." };
+
+    /// <summary>The inputs, once the shape is known to be within the generator's limits (checked before the builder allocates it).</summary>
+    private static int Shape(int inputs, int outputs)
+    {
+        Output.CheckShape(inputs, outputs, "the mask");
+        return inputs;
+    }
+
+    /// <summary>
+    /// <see cref="Masks.Random"/> after refusing, before building, a mask whose expected connections exceed the
+    /// generator's limit by more than 6σ (a mask that close to it is built and then counted exactly).
+    /// </summary>
+    private static bool[,] CheckedRandom(int inputs, int outputs, double density, ulong seed)
+    {
+        Shape(inputs, outputs);
+        double cells = Math.Max(0, (double)inputs) * Math.Max(0, outputs);
+        if (density is > 0 and <= 1)
+        {
+            double expected = cells * density;
+            double sigma = Math.Sqrt(cells * density * (1 - density));
+            if (expected - 6 * sigma > MaskLimits.MaxConnections)
+            {
+                throw new ToolException(
+                    $"the mask ({Program.N(inputs)} × {Program.N(outputs)} at density {density.ToString(CultureInfo.InvariantCulture)}) would have about " +
+                    $"{Program.N((long)expected)} connections; the generator accepts at most {Program.N(MaskLimits.MaxConnections)} per layer");
+            }
+        }
+
+        return Masks.Random(inputs, outputs, density, seed);
+    }
+
+    /// <summary><see cref="Masks.LocalPatches"/> after checking the shape it would have (when its arguments are valid; else the builder says why).</summary>
+    private static bool[,] CheckedPatches(int width, int height, int patch, int stride)
+    {
+        if (width > 0 && height > 0 && patch > 0 && stride > 0 && patch <= width && patch <= height)
+        {
+            long positions = (long)((width - patch) / stride + 1) * ((height - patch) / stride + 1);
+            Output.CheckShape((long)width * height, positions, "the mask");
+        }
+
+        return Masks.LocalPatches(width, height, patch, stride);
+    }
+
+    /// <summary>Every MADE layer's shape within the generator's limits (when the sizes are valid; else the builder says why).</summary>
+    private static void CheckMadeShapes(int inputs, int[] hidden, int multiplier)
+    {
+        if (inputs <= 0 || multiplier <= 0 || hidden.Any(h => h <= 0))
+        {
+            return;
+        }
+
+        long[] sizes = [inputs, .. hidden.Select(h => (long)h), (long)inputs * multiplier];
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            Output.CheckShape(sizes[l], sizes[l + 1], $"layer {l + 1}");
+        }
+    }
+
+    /// <summary>
+    /// Numbered mask files in <paramref name="folder"/> beyond this network's layers that an earlier <c>made</c> wrote
+    /// (its comment opens the file); files the tool did not write are not its to remove.
+    /// </summary>
+    private static List<string> EarlierMadeLayers(string folder, int layerCount)
+    {
+        var stale = new List<string>();
+        if (!Directory.Exists(folder))
+        {
+            return stale;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(folder, "*.txt").Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileNameWithoutExtension(file);
+            if (name.Length > 0 && name.All(char.IsAsciiDigit) && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                && index % 2 == 0 && index / 2 >= layerCount && name == index.ToString(CultureInfo.InvariantCulture))
+            {
+                using var reader = new StreamReader(file);
+                if (reader.ReadLine()?.StartsWith("# " + Program.CommandName + " made ", StringComparison.Ordinal) == true)
+                {
+                    stale.Add(file);
+                }
+            }
+        }
+
+        return stale;
+    }
 
     /// <summary>Parses <c>500,500</c> (or <c>none</c>) into sizes.</summary>
     private static int[] ParseSizes(ArgumentResult result)
@@ -409,8 +535,23 @@ internal static class Commands
         return count;
     }
 
-    private static bool IsIdentifier(string name) =>
-        name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+    /// <summary>
+    /// A class name the printed declarations can use: an identifier that is not a keyword. Every C# keyword, reserved
+    /// or contextual, is lowercase ASCII letters (or starts with <c>__</c>), and the compiler warns about any type
+    /// named so (CS8981), so those are refused as a whole.
+    /// </summary>
+    private static void CheckClassName(string name)
+    {
+        if (!(name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_')))
+        {
+            throw new ToolException($"--name {name}: not a C# class name (a letter or _, then letters, digits or _)");
+        }
+
+        if (name.All(char.IsAsciiLetterLower) || name.StartsWith("__", StringComparison.Ordinal))
+        {
+            throw new ToolException($"--name {name}: a C# keyword, or lowercase letters only (which the compiler warns about, CS8981); give a name that starts with a capital, like Made");
+        }
+    }
 
     private static string Escape(string path) => path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }

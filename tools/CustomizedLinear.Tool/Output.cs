@@ -3,22 +3,28 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using CustomizedLinear.Generator.Limits;
 
 namespace CustomizedLinear.Tool;
 
+/// <summary>A file the tool will write: its full path, how to write its text, and a check of the written file.</summary>
+internal sealed record PlannedFile(string Path, Action<TextWriter> Write, Action<string>? Check = null);
+
 /// <summary>
-/// Everything the tool writes goes through here: targets are checked first, masks rendered in memory (and read back
-/// by the generator's rules), then each file is written to a temporary file in its target folder and moved into
-/// place. A failure removes the temporary files and any folder this call created.
+/// Everything the tool writes goes through here. Targets and sizes are checked before anything is built or written;
+/// each file is streamed to a temporary file in its target folder and checked there; only then are the targets
+/// replaced, each existing one first moved aside. A failure at any step puts every replaced or removed file back
+/// and removes the temporary files and any folder this call created.
 /// </summary>
 internal static class Output
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
-    /// The full path of a file to write, checked: not empty, not a folder, and every existing ancestor a folder.
+    /// The full path of a file to write, checked: not empty, not a folder, every existing ancestor a folder, and
+    /// (unless <paramref name="force"/>) not an existing file.
     /// </summary>
-    public static string CheckFileTarget(string path, string option)
+    public static string CheckFileTarget(string path, string option, bool force)
     {
         string full = FullPath(path, option);
         if (Directory.Exists(full))
@@ -27,6 +33,7 @@ internal static class Output
         }
 
         CheckAncestors(Path.GetDirectoryName(full), path, option);
+        CheckNotExisting(full, Display(path), force);
         return full;
     }
 
@@ -43,37 +50,79 @@ internal static class Output
         return full;
     }
 
-    /// <summary>
-    /// The text of a mask file as <see cref="MaskFile.Write(TextWriter, bool[,], string?)"/> writes it, checked by
-    /// <see cref="MaskFile.Read(TextReader)"/> (the generator's rules and size limits).
-    /// </summary>
-    public static string RenderMask(bool[,] mask, string comment, string what)
+    /// <summary>Refuses to replace an existing file unless the command line said <c>--force</c>.</summary>
+    public static void CheckNotExisting(string fullPath, string shown, bool force)
     {
-        if (mask.GetLength(0) == 0 || mask.GetLength(1) == 0)
+        if (!force && File.Exists(fullPath))
         {
-            throw new ToolException($"{what} would be {mask.GetLength(0)} × {mask.GetLength(1)}; a mask file needs at least one input and one output");
+            throw new ToolException($"{shown} exists; give --force to replace it");
         }
-
-        var writer = new StringWriter { NewLine = "\n" };
-        MaskFile.Write(writer, mask, comment);
-        string text = writer.ToString();
-        try
-        {
-            MaskFile.Read(new StringReader(text));
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ToolException($"{what} ({mask.GetLength(0)} × {mask.GetLength(1)}) would be refused by the generator: {e.Message}");
-        }
-
-        return text;
     }
 
-    /// <summary>Writes every file (full paths), all or nothing as far as the file system allows.</summary>
-    public static void WriteAll(IReadOnlyList<(string Path, string Text)> files)
+    /// <summary>
+    /// Refuses a mask the generator would refuse for its shape, before anything that size is built: at most
+    /// <see cref="MaskLimits.MaxSide"/> inputs and outputs and <see cref="MaskLimits.MaxCells"/> cells.
+    /// </summary>
+    public static void CheckShape(long inputs, long outputs, string what)
     {
+        if (inputs > MaskLimits.MaxSide || outputs > MaskLimits.MaxSide || inputs * outputs > MaskLimits.MaxCells)
+        {
+            throw new ToolException(
+                $"{what} would be {Program.N(inputs)} × {Program.N(outputs)}; the generator accepts masks of at most " +
+                $"{Program.N(MaskLimits.MaxSide)} inputs and outputs and {Program.N(MaskLimits.MaxCells)} cells");
+        }
+    }
+
+    /// <summary>
+    /// The mask file for <paramref name="mask"/> as <see cref="MaskFile.Write(TextWriter, bool[,], string?)"/> writes
+    /// it, after checking its size against the generator's limits; the written file is read back by
+    /// <see cref="MaskFile.Read(TextReader)"/> (the generator's rules) before it replaces anything.
+    /// </summary>
+    public static PlannedFile MaskFileFor(string fullPath, bool[,] mask, string comment, string what)
+    {
+        int inputs = mask.GetLength(0), outputs = mask.GetLength(1);
+        if (inputs == 0 || outputs == 0)
+        {
+            throw new ToolException($"{what} would be {inputs} × {outputs}; a mask file needs at least one input and one output");
+        }
+
+        CheckShape(inputs, outputs, what);
+        long connections = Commands.Count(mask);
+        if (connections > MaskLimits.MaxConnections)
+        {
+            throw new ToolException(
+                $"{what} ({Program.N(inputs)} × {Program.N(outputs)}) would have {Program.N(connections)} connections; " +
+                $"the generator accepts at most {Program.N(MaskLimits.MaxConnections)} per layer");
+        }
+
+        return new PlannedFile(fullPath, writer => MaskFile.Write(writer, mask, comment), written =>
+        {
+            try
+            {
+                using var reader = new StreamReader(written);
+                MaskFile.Read(reader);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ToolException($"{what} ({inputs} × {outputs}) would be refused by the generator: {e.Message}");
+            }
+        });
+    }
+
+    /// <summary>Writes every file (full paths) and removes <paramref name="remove"/>, all or nothing as far as the file system allows.</summary>
+    public static void WriteAll(IReadOnlyList<PlannedFile> files, IReadOnlyList<string>? remove = null) => WriteAll(files, remove, beforeReplace: null);
+
+    /// <summary>
+    /// <see cref="WriteAll(IReadOnlyList{PlannedFile}, IReadOnlyList{string})"/> with a hook called before each target
+    /// is replaced or removed, so that a test can fail the commit half-way and see everything put back.
+    /// </summary>
+    internal static void WriteAll(IReadOnlyList<PlannedFile> files, IReadOnlyList<string>? remove, Action<string>? beforeReplace)
+    {
+        remove ??= [];
         var createdFolders = new List<string>();
-        var temporaries = new List<(string Temporary, string Target)>();
+        var temporaries = new List<string>();
+        var movedAside = new List<(string Target, string Backup)>();
+        var placed = new List<string>();
         try
         {
             foreach (string folder in files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct(StringComparer.Ordinal))
@@ -81,21 +130,48 @@ internal static class Output
                 CreateFolder(folder, createdFolders);
             }
 
-            foreach ((string path, string text) in files)
+            var ready = new List<(string Temporary, string Target)>();
+            foreach (PlannedFile file in files)
             {
-                string temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-                temporaries.Add((temporary, path));
-                File.WriteAllText(temporary, text, Utf8NoBom);
+                string temporary = Aside(file.Path, "tmp");
+                temporaries.Add(temporary);
+                using (var writer = new StreamWriter(temporary, append: false, Utf8NoBom) { NewLine = "\n" })
+                {
+                    file.Write(writer);
+                }
+
+                file.Check?.Invoke(temporary);
+                ready.Add((temporary, file.Path));
             }
 
-            foreach ((string temporary, string target) in temporaries)
+            foreach ((string temporary, string target) in ready)
             {
-                File.Move(temporary, target, overwrite: true);
+                beforeReplace?.Invoke(target);
+                MoveAside(target, movedAside);
+                File.Move(temporary, target);
+                placed.Add(target);
+            }
+
+            foreach (string target in remove)
+            {
+                beforeReplace?.Invoke(target);
+                MoveAside(target, movedAside);
             }
         }
         catch
         {
-            foreach ((string temporary, _) in temporaries)
+            foreach (string target in placed)
+            {
+                TryDelete(() => File.Delete(target));
+            }
+
+            for (int k = movedAside.Count - 1; k >= 0; k--)
+            {
+                (string target, string backup) = movedAside[k];
+                TryDelete(() => File.Move(backup, target, overwrite: true));
+            }
+
+            foreach (string temporary in temporaries)
             {
                 TryDelete(() => File.Delete(temporary));
             }
@@ -108,10 +184,29 @@ internal static class Output
 
             throw;
         }
+
+        foreach ((_, string backup) in movedAside)
+        {
+            TryDelete(() => File.Delete(backup));
+        }
     }
 
     /// <summary>A path shown to the user: as given, with forward slashes (as C# attributes and MSBuild both accept).</summary>
     public static string Display(string path) => path.Replace('\\', '/');
+
+    /// <summary>A hidden name beside <paramref name="path"/>, in the same folder so that moves stay renames.</summary>
+    private static string Aside(string path, string kind) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.{kind}");
+
+    private static void MoveAside(string target, List<(string Target, string Backup)> movedAside)
+    {
+        if (File.Exists(target))
+        {
+            string backup = Aside(target, "bak");
+            File.Move(target, backup);
+            movedAside.Add((target, backup));
+        }
+    }
 
     private static string FullPath(string path, string option)
     {

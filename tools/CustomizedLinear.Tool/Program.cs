@@ -22,7 +22,7 @@ internal static class Program
     /// <summary>Exit code of a command that failed: a bad value, a bad input file, an I/O error.</summary>
     internal const int Failure = 1;
 
-    private const string CommandName = "customized-linear";
+    internal const string CommandName = "customized-linear";
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
@@ -61,6 +61,12 @@ internal static class Program
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
         {
             stderr.WriteLine($"{CommandName}: {OneLine(e.Message)}");
+            return Failure;
+        }
+        catch (OutOfMemoryException)
+        {
+            // The limits are checked before anything is built, so this is a machine short of memory, not a big mask.
+            stderr.WriteLine($"{CommandName}: out of memory while building or writing the mask; nothing was written");
             return Failure;
         }
     }
