@@ -294,6 +294,11 @@ public sealed class ToolTests : IDisposable
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--name", "__arglist", "--out", "{root}/made"], "keyword" },
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--degrees", "cyclic", "--out", "{root}/made"], "--seed has no effect" },
         { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--out", "{root}/old"], "old/0.txt exists; give --force" },
+        { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--out", "{root}/folders", "--force"], "folders/2.txt: is a folder" },
+        { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--name", "ReLU", "--out", "{root}/made"], "the name of a type" },
+        { ["made", "--inputs", "4", "--hidden", "4", "--seed", "1", "--name", "_", "--out", "{root}/made"], "--name _" },
+        { ["fanin", "--inputs", "-5", "--outputs", "-5", "--fan-in", "1", "--seed", "1", "--out", "{root}/new/f.txt"], "--inputs" },
+        { ["banded", "--inputs", "65536", "--outputs", "8200", "--half-width", "0", "--out", "{root}/new/b.txt"], "536,870,895 cells" },
         { ["made", "--inputs", "4", "--hidden", "none", "--degrees", "cyclic", "--out", "{root}/deeper"], "4.txt from an earlier made" },
         { ["made", "--inputs", "70000", "--hidden", "8", "--seed", "1", "--out", "{root}/made"], "layer 1 would be 70,000 × 8" },
         { ["made", "--inputs", "784", "--hidden", "500", "--seed", "1", "--multiplier", "3000", "--out", "{root}/made"], "layer 2 would be 500 × 2,352,000" },
@@ -306,7 +311,7 @@ public sealed class ToolTests : IDisposable
         { ["random", "--inputs", "4", "--outputs", "3", "--density", "0.5", "--seed", "1", "--out", "{root}"], "is a folder" },
         { ["random", "--inputs", "2", "--outputs", "2", "--density", "0.5", "--seed", "1", "--out", "{root}/existing.txt"], "existing.txt exists; give --force" },
         { ["random", "--inputs", "100000", "--outputs", "100000", "--density", "0.001", "--seed", "1", "--out", "{root}/new/r.txt"], "at most 65,536 inputs and outputs" },
-        { ["random", "--inputs", "65536", "--outputs", "16384", "--density", "0.5", "--seed", "1", "--out", "{root}/new/r.txt"], "about 536,870,912 connections; the generator accepts at most 4,194,304 per layer" },
+        { ["random", "--inputs", "16384", "--outputs", "16384", "--density", "0.5", "--seed", "1", "--out", "{root}/new/r.txt"], "about 134,217,728 connections; the generator accepts at most 4,194,304 per layer" },
         { ["fanin", "--inputs", "5000", "--outputs", "5000", "--fan-in", "1000", "--seed", "1", "--out", "{root}/new/f.txt"], "would have 5,000,000 connections" },
         { ["patches", "--width", "60000", "--height", "60000", "--patch", "1", "--out", "{root}/new/p.txt"], "3,600,000,000" },
         { ["gmt", "--genes", "{root}/genes.txt", "--sets", "{root}/good.gmt", "--out", "{root}/existing.txt"], "existing.txt exists" },
@@ -341,6 +346,7 @@ public sealed class ToolTests : IDisposable
         File.WriteAllText(P("bad.gmt"), "S1\td\tA\tB\nS2\n");
         Directory.CreateDirectory(P("old"));
         File.WriteAllText(P("old/0.txt"), "1 0\n0 1\n");
+        Directory.CreateDirectory(P("folders/2.txt"));
         Directory.CreateDirectory(P("deeper"));
         File.WriteAllText(P("deeper/4.txt"), "# customized-linear made --inputs 4 ...\n1 0\n0 1\n");
         string[] before = Listing(root);
@@ -378,10 +384,34 @@ public sealed class ToolTests : IDisposable
         AssertMaskFile(P("made/0.txt"), expected[0], "made");
         AssertMaskFile(P("made/2.txt"), expected[1], "made");
         Assert.Contains($"// removed {folder}/4.txt: a layer of the earlier, deeper network", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"// left {folder}/6.txt alone: made did not write it", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"// left {folder}/8.txt alone", result.Stdout, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[], string> RefusedBeforeBuilding => new()
+    {
+        // Each would build hundreds of megabytes of mask before the count after building could refuse it.
+        { ["fanin", "--inputs", "30000", "--outputs", "17000", "--fan-in", "20000", "--seed", "1", "--out", "{root}/f.txt"], "340,000,000 connections" },
+        { ["patches", "--width", "256", "--height", "256", "--patch", "170", "--out", "{root}/p.txt"], "218,744,100 connections" },
+        { ["random", "--inputs", "20000", "--outputs", "20000", "--density", "0.5", "--seed", "1", "--out", "{root}/r.txt"], "about 200,000,000 connections" },
+        { ["made", "--inputs", "784", "--hidden", "500", "--seed", "1", "--multiplier", "3000", "--out", "{root}/made"], "layer 2 would be 500 × 2,352,000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedBeforeBuilding))]
+    public void SizesOverTheLimits_AreRefusedBeforeTheMaskIsBuilt(string[] arguments, string named)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Result result = Run([.. arguments.Select(a => a.Replace("{root}", root, StringComparison.Ordinal))]);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(named, result.Stderr, StringComparison.Ordinal);
+        Assert.True(allocated < 16 << 20, $"{allocated:N0} bytes allocated: the mask was built before it was refused");
+        Assert.Empty(Directory.GetFileSystemEntries(root));
     }
 
     [Fact]
-    public void WriteAll_FailingHalfWay_PutsBackEveryFileItReplacedOrRemoved()
+    public void WriteAll_FailingAtAnyStep_PutsBackEveryFileItReplacedOrRemoved()
     {
         Directory.CreateDirectory(P("kept"));
         File.WriteAllText(P("kept/a.txt"), "old a\n");
@@ -389,33 +419,54 @@ public sealed class ToolTests : IDisposable
         string[] before = Listing(root);
         PlannedFile Planned(string relative, string text) => new(P(relative), writer => writer.Write(text));
         PlannedFile[] files = [Planned("kept/a.txt", "new a\n"), Planned("kept/b.txt", "new b\n"), Planned("fresh/d.txt", "new d\n")];
+        string[] remove = [P("kept/c.txt")];
 
-        // Fail at each step of the commit in turn: before the 2nd and 3rd files, and before removing c.txt.
-        foreach (string failAt in new[] { P("kept/b.txt"), P("fresh/d.txt"), P("kept/c.txt") })
+        void AssertUntouched()
         {
-            var replaced = new List<string>();
-            var e = Assert.Throws<IOException>(() => Output.WriteAll(files, [P("kept/c.txt")], target =>
-            {
-                if (target == failAt)
-                {
-                    throw new IOException("disk full (simulated)");
-                }
-
-                replaced.Add(target);
-            }));
-            Assert.Equal("disk full (simulated)", e.Message);
-            Assert.Contains(P("kept/a.txt"), replaced);
             Assert.Equal(before, Listing(root));
             Assert.Equal("old a\n", File.ReadAllText(P("kept/a.txt")));
             Assert.Equal("old c\n", File.ReadAllText(P("kept/c.txt")));
         }
 
-        // A check of a written file that fails: nothing replaced either.
+        // Every step of the commit: before and after a.txt is backed up, before the new b.txt and d.txt (d.txt in a
+        // folder this call creates), and before c.txt is removed.
+        (string, Output.CommitStep)[] failures =
+        [
+            (P("kept/a.txt"), Output.CommitStep.Replacing), (P("kept/a.txt"), Output.CommitStep.MovedAside),
+            (P("kept/b.txt"), Output.CommitStep.Replacing), (P("fresh/d.txt"), Output.CommitStep.Replacing),
+            (P("kept/c.txt"), Output.CommitStep.Removing),
+        ];
+        var reached = new HashSet<(string, Output.CommitStep)>();
+        foreach ((string, Output.CommitStep) failAt in failures)
+        {
+            var e = Assert.Throws<IOException>(() => Output.WriteAll(files, remove, (target, step) =>
+            {
+                reached.Add((target, step));
+                if ((target, step) == failAt)
+                {
+                    throw new IOException("disk full (simulated)");
+                }
+            }));
+            Assert.Equal("disk full (simulated)", e.Message);
+            AssertUntouched();
+        }
+
+        Assert.Equal(failures.ToHashSet(), reached);
+
+        // A writer that throws, and a check of a written file that fails: nothing replaced either.
+        var throwing = new PlannedFile(P("kept/a.txt"), writer => throw new IOException("no space"));
+        Assert.Contains("kept/a.txt", Assert.Throws<IOException>(() => Output.WriteAll([Planned("kept/b.txt", "b\n"), throwing])).Message, StringComparison.Ordinal);
+        AssertUntouched();
         var refused = new PlannedFile(P("kept/a.txt"), writer => writer.Write("x\n"), _ => throw new ToolException("refused"));
         Assert.Throws<ToolException>(() => Output.WriteAll([Planned("kept/b.txt", "b\n"), refused]));
-        Assert.Equal(before, Listing(root));
+        AssertUntouched();
 
-        Output.WriteAll(files, [P("kept/c.txt")]);
+        // A path planned twice is a bug of the caller, refused before anything is written.
+        Assert.Throws<InvalidOperationException>(() => Output.WriteAll([Planned("kept/b.txt", "1\n"), Planned("kept/b.txt", "2\n")]));
+        Assert.Throws<InvalidOperationException>(() => Output.WriteAll([Planned("kept/c.txt", "1\n")], remove));
+        AssertUntouched();
+
+        Output.WriteAll(files, remove);
         Assert.Equal("new a\n", File.ReadAllText(P("kept/a.txt")));
         Assert.Equal("new d\n", File.ReadAllText(P("fresh/d.txt")));
         Assert.False(File.Exists(P("kept/c.txt")));

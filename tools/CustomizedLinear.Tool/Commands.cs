@@ -48,10 +48,7 @@ internal static class Commands
         order.AcceptOnlyFromAmong("concatenated", "interleaved");
         var name = new Option<string>("--name") { Description = "The network class's name in the printed declarations; its layers are NAME0, NAME2, ...", DefaultValueFactory = _ => "Made" };
         Option<string> output = Required<string>("--out", "The folder to write the mask files to: 0.txt, 2.txt, ... (the layers' nn.Sequential indices).");
-        var force = new Option<bool>("--force")
-        {
-            Description = "Replace existing mask files, and remove the extra layers (N.txt written by made) of an earlier, deeper network in the folder.",
-        };
+        Option<bool> force = Force("Replace existing mask files, and remove the extra layers (N.txt written by made) of an earlier, deeper network in the folder.");
 
         var command = new Command("made", "MADE masks (Germain et al. 2015): one file per layer, and the [MaskedLinear]/[Sequential] declarations to paste.")
         {
@@ -82,13 +79,10 @@ internal static class Commands
             CheckMadeShapes(inputSize, hiddenSizes, result.GetValue(multiplier));
             bool replace = result.GetValue(force);
             int layerCount = hiddenSizes.Length + 1;
-            string[] targets = [.. Enumerable.Range(0, layerCount).Select(l => Path.Combine(folder, $"{2 * l}.txt"))];
-            foreach (string target in targets)
-            {
-                Output.CheckNotExisting(target, Output.Display(outArgument).TrimEnd('/') + "/" + Path.GetFileName(target), replace);
-            }
-
-            List<string> stale = EarlierMadeLayers(folder, layerCount);
+            string shownFolder = Output.Display(outArgument).TrimEnd('/');
+            string[] shown = [.. Enumerable.Range(0, layerCount).Select(l => $"{shownFolder}/{2 * l}.txt")];
+            string[] targets = [.. shown.Select(path => Output.CheckFileTarget(path, "--out", replace))];
+            (List<string> stale, List<string> foreign) = LayersBeyond(folder, layerCount);
             if (stale.Count > 0 && !replace)
             {
                 throw new ToolException(
@@ -100,13 +94,11 @@ internal static class Commands
                 ("inputSize", "--inputs"), ("hiddenSizes", "--hidden"), ("outputMultiplier", "--multiplier"));
 
             var files = new List<PlannedFile>();
-            var shown = new List<string>();
             for (int l = 0; l < masks.Length; l++)
             {
                 string fileName = $"{2 * l}.txt";
                 string comment = $"{commandLine}\nlayer {l + 1} of {masks.Length} (nn.Sequential index {2 * l}): {masks[l].GetLength(0)} inputs × {masks[l].GetLength(1)} outputs";
                 files.Add(Output.MaskFileFor(targets[l], masks[l], comment, $"layer {l + 1}"));
-                shown.Add(Output.Display(outArgument).TrimEnd('/') + "/" + fileName);
             }
 
             Output.WriteAll(files, stale);
@@ -120,7 +112,12 @@ internal static class Commands
 
             foreach (string removed in stale)
             {
-                text.Append($"// removed {Output.Display(outArgument).TrimEnd('/')}/{Path.GetFileName(removed)}: a layer of the earlier, deeper network in this folder\n");
+                text.Append($"// removed {shownFolder}/{Path.GetFileName(removed)}: a layer of the earlier, deeper network in this folder\n");
+            }
+
+            foreach (string kept in foreign)
+            {
+                text.Append($"// left {shownFolder}/{Path.GetFileName(kept)} alone: made did not write it; remove it if it was a layer of an earlier network\n");
             }
 
             text.Append("// Paths are as given to --out: relative to this file's folder in [MaskedLinear], to the project's in <AdditionalFiles>.\n");
@@ -166,11 +163,12 @@ internal static class Commands
         Option<double> density = Required<double>("--density", "The probability of each connection, in [0, 1].");
         Option<ulong> seed = Required<ulong>("--seed", "The seed.");
         Option<string> output = Required<string>("--out", "The mask file to write.");
+        Option<bool> force = Force();
         var command = new Command("random", "A random mask: each connection independently with probability --density.")
         {
-            inputs, outputs, density, seed, output, Force(),
+            inputs, outputs, density, seed, output, force,
         };
-        command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
+        command.SetAction(result => WriteOne(result, output, force, commandLine, stdout, () => Builder(
             () => CheckedRandom(result.GetValue(inputs), result.GetValue(outputs), result.GetValue(density), result.GetValue(seed)),
             ("inputSize", "--inputs"), ("outputSize", "--outputs"), ("density", "--density"))));
         return command;
@@ -183,12 +181,13 @@ internal static class Commands
         Option<int> fanIn = Required<int>("--fan-in", "Distinct inputs per output, in [1, --inputs].");
         Option<ulong> seed = Required<ulong>("--seed", "The seed.");
         Option<string> output = Required<string>("--out", "The mask file to write.");
+        Option<bool> force = Force();
         var command = new Command("fanin", "A random mask in which every output has exactly --fan-in inputs.")
         {
-            inputs, outputs, fanIn, seed, output, Force(),
+            inputs, outputs, fanIn, seed, output, force,
         };
-        command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
-            () => Masks.RandomFanIn(Shape(result.GetValue(inputs), result.GetValue(outputs)), result.GetValue(outputs), result.GetValue(fanIn), result.GetValue(seed)),
+        command.SetAction(result => WriteOne(result, output, force, commandLine, stdout, () => Builder(
+            () => CheckedFanIn(result.GetValue(inputs), result.GetValue(outputs), result.GetValue(fanIn), result.GetValue(seed)),
             ("inputSize", "--inputs"), ("outputSize", "--outputs"), ("fanIn", "--fan-in"))));
         return command;
     }
@@ -199,12 +198,13 @@ internal static class Commands
         Option<int> outputs = Required<int>("--outputs", "Columns: the layer's outputs.");
         Option<int> halfWidth = Required<int>("--half-width", "Inputs on each side of an output's centre input.");
         Option<string> output = Required<string>("--out", "The mask file to write.");
+        Option<bool> force = Force();
         var command = new Command("banded", "A banded mask: each output sees the inputs around its centre.")
         {
-            inputs, outputs, halfWidth, output, Force(),
+            inputs, outputs, halfWidth, output, force,
         };
-        command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
-            () => Masks.Banded(Shape(result.GetValue(inputs), result.GetValue(outputs)), result.GetValue(outputs), result.GetValue(halfWidth)),
+        command.SetAction(result => WriteOne(result, output, force, commandLine, stdout, () => Builder(
+            () => CheckedBanded(result.GetValue(inputs), result.GetValue(outputs), result.GetValue(halfWidth)),
             ("inputSize", "--inputs"), ("outputSize", "--outputs"), ("halfWidth", "--half-width"))));
         return command;
     }
@@ -216,11 +216,12 @@ internal static class Commands
         Option<int> patch = Required<int>("--patch", "The side of a square patch.");
         var stride = new Option<int>("--stride") { Description = "The step between patch positions.", DefaultValueFactory = _ => 1 };
         Option<string> output = Required<string>("--out", "The mask file to write.");
+        Option<bool> force = Force();
         var command = new Command("patches", "Local patches of an image (a Conv2d without padding): pixels row by row in, patch positions out.")
         {
-            width, height, patch, stride, output, Force(),
+            width, height, patch, stride, output, force,
         };
-        command.SetAction(result => WriteOne(result, output, commandLine, stdout, () => Builder(
+        command.SetAction(result => WriteOne(result, output, force, commandLine, stdout, () => Builder(
             () => CheckedPatches(result.GetValue(width), result.GetValue(height), result.GetValue(patch), result.GetValue(stride)),
             ("width", "--width"), ("height", "--height"), ("patch", "--patch"), ("stride", "--stride"))));
         return command;
@@ -232,11 +233,12 @@ internal static class Commands
         Option<ulong> seed = Required<ulong>("--seed", "The seed.");
         var swaps = new Option<int?>("--swaps") { Description = "Edge swaps attempted (default 10 × the number of connections)." };
         Option<string> output = Required<string>("--out", "The mask file to write (--in itself, with --force, shuffles in place).");
+        Option<bool> force = Force();
         var command = new Command("shuffle", "A random control: the --in mask's connections moved by edge swaps, every input's and output's count kept.")
         {
-            input, seed, swaps, output, Force(),
+            input, seed, swaps, output, force,
         };
-        command.SetAction(result => WriteOne(result, output, commandLine, stdout, () =>
+        command.SetAction(result => WriteOne(result, output, force, commandLine, stdout, () =>
         {
             bool[,] mask = ReadMask(result.GetValue(input)!, "--in");
             return Builder(() => Masks.ShufflePreservingDegrees(mask, result.GetValue(seed), result.GetValue(swaps)), ("swaps", "--swaps"));
@@ -266,8 +268,8 @@ internal static class Commands
             string setsPath = result.GetValue(sets)!;
             string outArgument = result.GetValue(output)!;
             string target = Output.CheckFileTarget(outArgument, "--out", result.GetValue(force));
-            string namesTarget = NamesPath(target);
-            Output.CheckFileTarget(namesTarget, "--out", result.GetValue(force));
+            string shownNames = Output.Display(NamesPath(outArgument));
+            string namesTarget = Output.CheckFileTarget(shownNames, "--out", result.GetValue(force));
             if (string.Equals(target, namesTarget, StringComparison.Ordinal))
             {
                 throw new ToolException($"--out {outArgument}: the names file would be the mask file itself; give the mask file another name");
@@ -316,7 +318,7 @@ internal static class Commands
                 .Count(i => Enumerable.Range(0, geneMask.Mask.GetLength(1)).Any(s => geneMask.Mask[i, s]));
             stdout.Write($"wrote {Output.Display(outArgument)}: {inputGenes.Count} genes × {geneMask.OutputNames.Count} sets, {Program.N(Count(geneMask.Mask))} connections\n");
             stdout.Write($"kept {geneMask.OutputNames.Count} of {collection.Count} sets ({result.GetValue(min)} to {(result.GetValue(max) == int.MaxValue ? "any number of" : result.GetValue(max))} genes); {connectedGenes} of {inputGenes.Count} genes are in a kept set\n");
-            stdout.Write($"wrote {Output.Display(Path.Combine(Path.GetDirectoryName(outArgument) ?? "", namesFile))}: the kept sets' names, one per line\n");
+            stdout.Write($"wrote {shownNames}: the kept sets' names, one per line\n");
             return 0;
         });
         return command;
@@ -348,11 +350,10 @@ internal static class Commands
     // ------------------------------------------------------------------------------------------------
     // helpers
 
-    private static int WriteOne(ParseResult result, Option<string> output, string commandLine, TextWriter stdout, Func<bool[,]> build)
+    private static int WriteOne(ParseResult result, Option<string> output, Option<bool> force, string commandLine, TextWriter stdout, Func<bool[,]> build)
     {
         string outArgument = result.GetValue(output)!;
-        bool force = result.GetValue<bool>("--force");
-        string target = Output.CheckFileTarget(outArgument, "--out", force);
+        string target = Output.CheckFileTarget(outArgument, "--out", result.GetValue(force));
         bool[,] mask = build();
         string comment = $"{commandLine}\n{mask.GetLength(0)} inputs × {mask.GetLength(1)} outputs";
         Output.WriteAll([Output.MaskFileFor(target, mask, comment, "the mask")]);
@@ -363,13 +364,21 @@ internal static class Commands
 
     private static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
 
-    private static Option<bool> Force() => new("--force") { Description = "Replace the output file(s) if they exist." };
+    private static Option<bool> Force(string description = "Replace the output file(s) if they exist.") => new("--force") { Description = description };
 
-    /// <summary>The inputs, once the shape is known to be within the generator's limits (checked before the builder allocates it).</summary>
-    private static int Shape(int inputs, int outputs)
+    /// <summary><see cref="Masks.RandomFanIn"/> after checking its shape and exact connection count (fan-in × outputs).</summary>
+    private static bool[,] CheckedFanIn(int inputs, int outputs, int fanIn, ulong seed)
     {
         Output.CheckShape(inputs, outputs, "the mask");
-        return inputs;
+        Output.CheckConnections((long)Math.Max(fanIn, 0) * Math.Max(outputs, 0), inputs, outputs, "the mask");
+        return Masks.RandomFanIn(inputs, outputs, fanIn, seed);
+    }
+
+    /// <summary><see cref="Masks.Banded"/> after checking its shape (its connections are at most its cells).</summary>
+    private static bool[,] CheckedBanded(int inputs, int outputs, int halfWidth)
+    {
+        Output.CheckShape(inputs, outputs, "the mask");
+        return Masks.Banded(inputs, outputs, halfWidth);
     }
 
     /// <summary>
@@ -378,7 +387,7 @@ internal static class Commands
     /// </summary>
     private static bool[,] CheckedRandom(int inputs, int outputs, double density, ulong seed)
     {
-        Shape(inputs, outputs);
+        Output.CheckShape(inputs, outputs, "the mask");
         double cells = Math.Max(0, (double)inputs) * Math.Max(0, outputs);
         if (density is > 0 and <= 1)
         {
@@ -402,6 +411,7 @@ internal static class Commands
         {
             long positions = (long)((width - patch) / stride + 1) * ((height - patch) / stride + 1);
             Output.CheckShape((long)width * height, positions, "the mask");
+            Output.CheckConnections((long)patch * patch * positions, (long)width * height, positions, "the mask");
         }
 
         return Masks.LocalPatches(width, height, patch, stride);
@@ -423,15 +433,17 @@ internal static class Commands
     }
 
     /// <summary>
-    /// Numbered mask files in <paramref name="folder"/> beyond this network's layers that an earlier <c>made</c> wrote
-    /// (its comment opens the file); files the tool did not write are not its to remove.
+    /// Numbered mask files in <paramref name="folder"/> beyond this network's layers: those an earlier <c>made</c>
+    /// wrote (its comment opens the file), which <c>--force</c> removes, and the others, which are not the tool's
+    /// to remove and are only mentioned.
     /// </summary>
-    private static List<string> EarlierMadeLayers(string folder, int layerCount)
+    private static (List<string> Stale, List<string> Foreign) LayersBeyond(string folder, int layerCount)
     {
         var stale = new List<string>();
+        var foreign = new List<string>();
         if (!Directory.Exists(folder))
         {
-            return stale;
+            return (stale, foreign);
         }
 
         foreach (string file in Directory.EnumerateFiles(folder, "*.txt").Order(StringComparer.Ordinal))
@@ -441,14 +453,12 @@ internal static class Commands
                 && index % 2 == 0 && index / 2 >= layerCount && name == index.ToString(CultureInfo.InvariantCulture))
             {
                 using var reader = new StreamReader(file);
-                if (reader.ReadLine()?.StartsWith("# " + Program.CommandName + " made ", StringComparison.Ordinal) == true)
-                {
-                    stale.Add(file);
-                }
+                bool ours = reader.ReadLine()?.StartsWith("# " + Program.CommandName + " made ", StringComparison.Ordinal) == true;
+                (ours ? stale : foreign).Add(file);
             }
         }
 
-        return stale;
+        return (stale, foreign);
     }
 
     /// <summary>Parses <c>500,500</c> (or <c>none</c>) into sizes.</summary>
@@ -547,9 +557,16 @@ internal static class Commands
             throw new ToolException($"--name {name}: not a C# class name (a letter or _, then letters, digits or _)");
         }
 
-        if (name.All(char.IsAsciiLetterLower) || name.StartsWith("__", StringComparison.Ordinal))
+        if (!name.Any(char.IsLetter) || name.All(char.IsAsciiLetterLower) || name.StartsWith("__", StringComparison.Ordinal))
         {
             throw new ToolException($"--name {name}: a C# keyword, or lowercase letters only (which the compiler warns about, CS8981); give a name that starts with a capital, like Made");
+        }
+
+        // The printed code says `using CustomizedLinear;` and names ReLU and MadeOutputOrder unqualified: a class of
+        // the same name would take their place.
+        if (name == nameof(CustomizedLinear) || typeof(Masks).Assembly.GetExportedTypes().Any(t => t.Namespace == nameof(CustomizedLinear) && t.Name == name))
+        {
+            throw new ToolException($"--name {name}: the name of a type the printed declarations use from CustomizedLinear; give another name");
         }
     }
 

@@ -60,16 +60,40 @@ internal static class Output
     }
 
     /// <summary>
-    /// Refuses a mask the generator would refuse for its shape, before anything that size is built: at most
-    /// <see cref="MaskLimits.MaxSide"/> inputs and outputs and <see cref="MaskLimits.MaxCells"/> cells.
+    /// The most cells a written mask file can have: it takes two characters a cell, and the generator (like
+    /// <see cref="MaskFile.Read(TextReader)"/>) reads a file as one string, which holds at most 0x3FFFFFDF characters.
+    /// Tighter than <see cref="MaskLimits.MaxCells"/>, which bounds the dense weight index instead.
+    /// </summary>
+    public const long MaxFileCells = 0x3FFFFFDF / 2;
+
+    /// <summary>
+    /// Refuses, before anything that size is built, a shape the generator would refuse or a file could not hold: at
+    /// most <see cref="MaskLimits.MaxSide"/> inputs and outputs and <see cref="MaxFileCells"/> cells. A size below 1
+    /// is left to the builder, whose message says what it needs.
     /// </summary>
     public static void CheckShape(long inputs, long outputs, string what)
     {
-        if (inputs > MaskLimits.MaxSide || outputs > MaskLimits.MaxSide || inputs * outputs > MaskLimits.MaxCells)
+        if (inputs < 1 || outputs < 1)
+        {
+            return;
+        }
+
+        if (inputs > MaskLimits.MaxSide || outputs > MaskLimits.MaxSide || inputs * outputs > MaxFileCells)
         {
             throw new ToolException(
-                $"{what} would be {Program.N(inputs)} × {Program.N(outputs)}; the generator accepts masks of at most " +
-                $"{Program.N(MaskLimits.MaxSide)} inputs and outputs and {Program.N(MaskLimits.MaxCells)} cells");
+                $"{what} would be {Program.N(inputs)} × {Program.N(outputs)}; mask files hold at most " +
+                $"{Program.N(MaskLimits.MaxSide)} inputs and outputs (the generator's limit) and {Program.N(MaxFileCells)} cells (one string of text)");
+        }
+    }
+
+    /// <summary>Refuses more connections than the generator accepts per layer (<see cref="MaskLimits.MaxConnections"/>).</summary>
+    public static void CheckConnections(long connections, long inputs, long outputs, string what)
+    {
+        if (connections > MaskLimits.MaxConnections)
+        {
+            throw new ToolException(
+                $"{what} ({Program.N(inputs)} × {Program.N(outputs)}) would have {Program.N(connections)} connections; " +
+                $"the generator accepts at most {Program.N(MaskLimits.MaxConnections)} per layer");
         }
     }
 
@@ -87,13 +111,7 @@ internal static class Output
         }
 
         CheckShape(inputs, outputs, what);
-        long connections = Commands.Count(mask);
-        if (connections > MaskLimits.MaxConnections)
-        {
-            throw new ToolException(
-                $"{what} ({Program.N(inputs)} × {Program.N(outputs)}) would have {Program.N(connections)} connections; " +
-                $"the generator accepts at most {Program.N(MaskLimits.MaxConnections)} per layer");
-        }
+        CheckConnections(Commands.Count(mask), inputs, outputs, what);
 
         return new PlannedFile(fullPath, writer => MaskFile.Write(writer, mask, comment), written =>
         {
@@ -110,15 +128,35 @@ internal static class Output
     }
 
     /// <summary>Writes every file (full paths) and removes <paramref name="remove"/>, all or nothing as far as the file system allows.</summary>
-    public static void WriteAll(IReadOnlyList<PlannedFile> files, IReadOnlyList<string>? remove = null) => WriteAll(files, remove, beforeReplace: null);
+    public static void WriteAll(IReadOnlyList<PlannedFile> files, IReadOnlyList<string>? remove = null) => WriteAll(files, remove, hook: null);
+
+    /// <summary>The steps of the commit at which <see cref="WriteAll(IReadOnlyList{PlannedFile}, IReadOnlyList{string}, Action{string, CommitStep})"/> calls its test hook.</summary>
+    internal enum CommitStep
+    {
+        /// <summary>Before an existing target is moved aside (or, for a new one, before the file is moved in).</summary>
+        Replacing,
+
+        /// <summary>After an existing target was backed up, before the new file is moved in.</summary>
+        MovedAside,
+
+        /// <summary>Before a file to remove is moved aside.</summary>
+        Removing,
+    }
 
     /// <summary>
-    /// <see cref="WriteAll(IReadOnlyList{PlannedFile}, IReadOnlyList{string})"/> with a hook called before each target
-    /// is replaced or removed, so that a test can fail the commit half-way and see everything put back.
+    /// <see cref="WriteAll(IReadOnlyList{PlannedFile}, IReadOnlyList{string})"/> with a hook called at each step of the
+    /// commit, so that a test can fail it at any step and see everything put back.
     /// </summary>
-    internal static void WriteAll(IReadOnlyList<PlannedFile> files, IReadOnlyList<string>? remove, Action<string>? beforeReplace)
+    internal static void WriteAll(IReadOnlyList<PlannedFile> files, IReadOnlyList<string>? remove, Action<string, CommitStep>? hook)
     {
         remove ??= [];
+        var all = files.Select(f => f.Path).Concat(remove).ToList();
+        if (all.Distinct(StringComparer.Ordinal).Count() != all.Count)
+        {
+            // Each path is moved aside once and put back once; a path twice would put back a file this call wrote.
+            throw new InvalidOperationException("A path is planned twice: " + string.Join(", ", all.GroupBy(p => p, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key)));
+        }
+
         var createdFolders = new List<string>();
         var temporaries = new List<string>();
         var movedAside = new List<(string Target, string Backup)>();
@@ -135,9 +173,14 @@ internal static class Output
             {
                 string temporary = Aside(file.Path, "tmp");
                 temporaries.Add(temporary);
-                using (var writer = new StreamWriter(temporary, append: false, Utf8NoBom) { NewLine = "\n" })
+                try
                 {
+                    using var writer = new StreamWriter(temporary, append: false, Utf8NoBom) { NewLine = "\n" };
                     file.Write(writer);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new IOException($"writing {file.Path} (as {Path.GetFileName(temporary)} beside it): {e.Message}", e);
                 }
 
                 file.Check?.Invoke(temporary);
@@ -146,29 +189,51 @@ internal static class Output
 
             foreach ((string temporary, string target) in ready)
             {
-                beforeReplace?.Invoke(target);
-                MoveAside(target, movedAside);
-                File.Move(temporary, target);
+                hook?.Invoke(target, CommitStep.Replacing);
+                if (File.Exists(target))
+                {
+                    // The backup is a copy and the new file is renamed over the target, so that the target's name
+                    // points at a whole file throughout (a build running meanwhile never finds it missing).
+                    string backup = Aside(target, "bak");
+                    File.Copy(target, backup);
+                    movedAside.Add((target, backup));
+                    hook?.Invoke(target, CommitStep.MovedAside);
+                    File.Move(temporary, target, overwrite: true);
+                }
+                else
+                {
+                    File.Move(temporary, target);
+                }
+
                 placed.Add(target);
             }
 
             foreach (string target in remove)
             {
-                beforeReplace?.Invoke(target);
+                hook?.Invoke(target, CommitStep.Removing);
                 MoveAside(target, movedAside);
             }
         }
-        catch
+        catch (Exception failure)
         {
-            foreach (string target in placed)
+            foreach (string target in placed.Where(t => !movedAside.Any(m => m.Target == t)))
             {
                 TryDelete(() => File.Delete(target));
             }
 
+            var lost = new List<string>();
             for (int k = movedAside.Count - 1; k >= 0; k--)
             {
                 (string target, string backup) = movedAside[k];
-                TryDelete(() => File.Move(backup, target, overwrite: true));
+                if (!TryDelete(() => File.Move(backup, target, overwrite: true)))
+                {
+                    lost.Add($"{target} is kept as {backup}");
+                }
+            }
+
+            if (lost.Count > 0)
+            {
+                throw new ToolException($"{failure.Message}; and could not put back what was there: {string.Join(", ", lost)}");
             }
 
             foreach (string temporary in temporaries)
@@ -257,15 +322,17 @@ internal static class Output
         }
     }
 
-    private static void TryDelete(Action delete)
+    /// <summary>Best effort: the original error is the one to report. False when the step failed.</summary>
+    private static bool TryDelete(Action delete)
     {
         try
         {
             delete();
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Best effort: the original error is the one to report.
+            return false;
         }
     }
 }

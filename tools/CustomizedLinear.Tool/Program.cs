@@ -10,9 +10,8 @@ namespace CustomizedLinear.Tool;
 
 /// <summary>
 /// The <c>customized-linear</c> command: writes mask files with the runtime's builders (<see cref="Masks"/>,
-/// <see cref="GeneSets"/>, <see cref="MaskFile"/>) and inspects them. Every argument and input file is checked,
-/// and every output rendered in memory, before anything is written; files are written beside their target and
-/// moved into place.
+/// <see cref="GeneSets"/>, <see cref="MaskFile"/>) and inspects them. Every argument, input file, target and
+/// size is checked before anything is built or written (<see cref="Output"/>).
 /// </summary>
 internal static class Program
 {
@@ -65,8 +64,9 @@ internal static class Program
         }
         catch (OutOfMemoryException)
         {
-            // The limits are checked before anything is built, so this is a machine short of memory, not a big mask.
-            stderr.WriteLine($"{CommandName}: out of memory while building or writing the mask; nothing was written");
+            // Shapes are refused above the size a mask file can have before anything is built, but a mask within
+            // them can still need more memory than this machine has (hundreds of MB per layer).
+            stderr.WriteLine($"{CommandName}: out of memory; nothing was written");
             return Failure;
         }
     }
