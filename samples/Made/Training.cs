@@ -1,0 +1,103 @@
+using System;
+using CustomizedLinear;
+
+namespace MadeSample;
+
+/// <summary>
+/// karpathy/pytorch-made's recipe on <see cref="Made"/>: Adam (lr 1e-3, weight decay 1e-4), <c>StepLR(45, 0.1)</c>
+/// stepped per epoch, batches of 100 from a new shuffle every epoch (the images left over are dropped), and the loss
+/// <c>BCEWithLogits</c> summed over the 784 pixels and averaged over the batch: the negative log-likelihood in nats
+/// per image.
+/// </summary>
+public sealed class Training
+{
+    /// <summary>Images per step.</summary>
+    public const int BatchSize = 100;
+
+    private readonly Digits digits;
+    private readonly Adam optimizer;
+    private readonly StepLR schedule;
+    private readonly Random shuffle;
+    private readonly int[] order;
+    private readonly float[] batch = new float[BatchSize * Digits.Pixels];
+    private readonly float[] logits = new float[BatchSize * Digits.Pixels];
+    private readonly float[] gradient = new float[BatchSize * Digits.Pixels];
+
+    /// <summary>A new network (<c>new Made(seed)</c>) and optimizer; the shuffles follow <paramref name="seed"/> too.</summary>
+    public Training(Digits digits, int seed)
+    {
+        this.digits = digits;
+        Network = new Made(seed);
+        optimizer = new Adam(Network, lr: 1e-3f, weightDecay: 1e-4f);
+        schedule = new StepLR(optimizer, stepSize: 45, gamma: 0.1f);
+        shuffle = new Random(seed);
+        order = new int[digits.TrainCount];
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Made Network { get; }
+
+    /// <summary>Steps per epoch: whole batches only, as karpathy's <c>N // B</c>.</summary>
+    public int StepsPerEpoch => digits.TrainCount / BatchSize;
+
+    /// <summary>
+    /// One pass over a new shuffle of the training set, <paramref name="steps"/> batches (all of them by default),
+    /// then the schedule's step. Returns the mean over the batches of their loss before each update (karpathy's
+    /// train NLL).
+    /// </summary>
+    public double TrainEpoch(int? steps = null)
+    {
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        shuffle.Shuffle(order);
+        int count = Math.Min(steps ?? StepsPerEpoch, StepsPerEpoch);
+        double total = 0;
+        for (int step = 0; step < count; step++)
+        {
+            for (int n = 0; n < BatchSize; n++)
+            {
+                digits.Train.AsSpan(order[step * BatchSize + n] * Digits.Pixels, Digits.Pixels)
+                    .CopyTo(batch.AsSpan(n * Digits.Pixels));
+            }
+
+            Network.ForwardTraining(batch, logits);
+            total += Nll(logits, batch, gradient, BatchSize);
+            optimizer.ZeroGrad();
+            Network.Backward(gradient, inputGrad: default);
+            optimizer.Step();
+        }
+
+        schedule.Step();
+        return total / count;
+    }
+
+    /// <summary>The mean NLL (nats per image) of <paramref name="count"/> images (<c>[count, 784]</c>), in batches of 100.</summary>
+    public double Evaluate(float[] images, int count)
+    {
+        double sum = 0;
+        for (int start = 0; start < count; start += BatchSize)
+        {
+            int n = Math.Min(BatchSize, count - start);
+            ReadOnlySpan<float> x = images.AsSpan(start * Digits.Pixels, n * Digits.Pixels);
+            Span<float> y = logits.AsSpan(0, n * Digits.Pixels);
+            Network.Forward(x, y);
+            sum += Nll(y, x, gradient.AsSpan(0, n * Digits.Pixels), n) * n;
+        }
+
+        return sum / count;
+    }
+
+    /// <summary>
+    /// The batch's NLL: <see cref="Loss.BceWithLogits"/> is the mean over every pixel of the batch, so 784 × it is
+    /// the sum over an image's pixels averaged over the images, and its gradient scales by the same 784.
+    /// </summary>
+    public static double Nll(ReadOnlySpan<float> logits, ReadOnlySpan<float> pixels, Span<float> gradient, int images)
+    {
+        float mean = Loss.BceWithLogits(logits, pixels, gradient);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, Digits.Pixels, gradient);
+        return (double)mean * Digits.Pixels;
+    }
+}
