@@ -363,4 +363,28 @@ public class LossTests
         Assert.Equal("labels", negative.ParamName);
         Assert.Contains("labels[2]", negative.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("L1")]
+    [InlineData("Mse")]
+    [InlineData("BceWithLogits")]
+    public void Elementwise_AllocatesNothing(string name)
+    {
+        // A loss runs every training step. Warm past the JIT's tier-up first (as the layer allocation tests do).
+        (float[] p, float[] t) = Data(name, seed: 3);
+        var gradient = new float[N];
+        ElementwiseLoss loss = Elementwise(name);
+        for (int i = 0; i < 300; i++)
+        {
+            loss(p, t, gradient);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            loss(p, t, gradient);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

@@ -155,7 +155,7 @@ public static class Loss
                     nameof(logits));
             }
 
-            RequireLength(gradient.Length, 0, nameof(gradient), "logits.Length");
+            RequireLength(gradient.Length, 0, nameof(gradient), "logits");
             return float.NaN;
         }
 
@@ -167,7 +167,7 @@ public static class Loss
         }
 
         int classes = logits.Length / batch;
-        RequireLength(gradient.Length, logits.Length, nameof(gradient), "logits.Length");
+        RequireLength(gradient.Length, logits.Length, nameof(gradient), "logits");
         CheckNoPartialOverlap(logits, gradient, nameof(gradient));
         for (int row = 0; row < batch; row++)
         {
@@ -215,17 +215,18 @@ public static class Loss
 
     private static void CheckElementwise(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient, string predictionName, string targetName)
     {
-        RequireLength(target.Length, prediction.Length, targetName, $"{predictionName}.Length");
-        RequireLength(gradient.Length, prediction.Length, nameof(gradient), $"{predictionName}.Length");
+        RequireLength(target.Length, prediction.Length, targetName, predictionName);
+        RequireLength(gradient.Length, prediction.Length, nameof(gradient), predictionName);
         CheckNoPartialOverlap(prediction, gradient, nameof(gradient));
         CheckNoPartialOverlap(target, gradient, nameof(gradient));
     }
 
-    private static void RequireLength(int actual, int expected, string paramName, string expectedName)
+    /// <summary>The message is built only when thrown: a loss runs every training step and must not allocate.</summary>
+    private static void RequireLength(int actual, int expected, string paramName, string lengthOf)
     {
         if (actual != expected)
         {
-            throw new ArgumentException($"{paramName} has {actual} values; expected {expectedName} = {expected}.", paramName);
+            throw new ArgumentException($"{paramName} has {actual} values; expected {lengthOf}.Length = {expected}.", paramName);
         }
     }
 
