@@ -387,4 +387,30 @@ public class LossTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void BceWithLogits_GradientsBelowTheSmallestNormalFloat_AreZero()
+    {
+        // σ(−95)/n is about 5e-42 (subnormal): flushed. σ(−80)/n is about 1.8e-35 / n: kept, as the double reference.
+        float[] x = [-95f, -80f, 95f, 3f, -95f, -80f, 95f, 3f, -95f, -80f, 95f, 3f, -95f, -80f, 95f, 3f, -95f, -80f];
+        float[] t = [0f, 0f, 1f, 1f, 0f, 0f, 1f, 1f, 0f, 0f, 1f, 1f, 0f, 0f, 1f, 1f, 0f, 0f];
+        var gradient = new float[x.Length];
+        Loss.BceWithLogits(x, t, gradient);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double sigmoid = 1.0 / (1.0 + Math.Exp(-(double)x[i]));
+            double expected = (sigmoid - t[i]) / x.Length;
+            if (Math.Abs(expected) < 1.17549435e-38)
+            {
+                Assert.Equal(0f, gradient[i]);
+            }
+            else
+            {
+                Check.Close(expected, gradient[i], $"gradient[{i}]", abs: 0, rel: 1e-5);
+            }
+        }
+
+        Assert.Contains(gradient, g => g == 0f);
+        Assert.Contains(gradient, g => g > 0f && g < 1e-30f);
+    }
 }
