@@ -45,9 +45,13 @@ public static class Program
         try
         {
             digits = Digits.Load();
+            // Found unwritable now, not after the whole training run.
             Directory.CreateDirectory(outFolder);
+            string probe = Path.Combine(outFolder, $".made-{Guid.NewGuid():N}.tmp");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             Console.Error.WriteLine($"made: {e.Message}");
             return 1;
@@ -104,7 +108,7 @@ public static class Program
 
         double median = Median(seconds);
         AnsiConsole.Write(Results(train, test, median));
-        Console.WriteLine($"wrote {samplesPath} (100 digits drawn from the model), {curvePath}, {weightsPath} (nn.Sequential names: 0.weight, 0.bias, 2.weight, 2.bias)");
+        Console.WriteLine($"wrote {samplesPath} (100 digits drawn from the model), {curvePath}, {weightsPath} (nn.Sequential names: 0.weight, 0.bias, 0.mask, 2.weight, 2.bias, 2.mask)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"result: epochs={epochs} train_nll={train[^1]:0.00} test_nll={test[^1]:0.00} seconds_per_epoch={median:0.000}"));
         return 0;

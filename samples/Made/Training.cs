@@ -41,11 +41,10 @@ public sealed class Training
     public int StepsPerEpoch => digits.TrainCount / BatchSize;
 
     /// <summary>
-    /// One pass over a new shuffle of the training set, <paramref name="steps"/> batches (all of them by default),
-    /// then the schedule's step. Returns the mean over the batches of their loss before each update (karpathy's
-    /// train NLL).
+    /// One pass over a new shuffle of the training set, batch by batch, then the schedule's step. Returns the mean
+    /// over the batches of their loss before each update (karpathy's train NLL).
     /// </summary>
-    public double TrainEpoch(int? steps = null)
+    public double TrainEpoch()
     {
         for (int i = 0; i < order.Length; i++)
         {
@@ -53,9 +52,8 @@ public sealed class Training
         }
 
         shuffle.Shuffle(order);
-        int count = Math.Min(steps ?? StepsPerEpoch, StepsPerEpoch);
         double total = 0;
-        for (int step = 0; step < count; step++)
+        for (int step = 0; step < StepsPerEpoch; step++)
         {
             for (int n = 0; n < BatchSize; n++)
             {
@@ -71,7 +69,7 @@ public sealed class Training
         }
 
         schedule.Step();
-        return total / count;
+        return total / StepsPerEpoch;
     }
 
     /// <summary>The mean NLL (nats per image) of <paramref name="count"/> images (<c>[count, 784]</c>), in batches of 100.</summary>

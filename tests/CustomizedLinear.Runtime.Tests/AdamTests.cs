@@ -161,6 +161,59 @@ public class AdamTests
         _ = create(layers, 0f, 0f, 0f, 0f, 0f);
     }
 
+    [Theory]
+    [InlineData(false, 0f)]
+    [InlineData(false, 0.1f)]
+    [InlineData(true, 0.1f)]
+    public void Step_GivesTheBitsOfTheElementWiseFloatFormula_InTheVectorBodyAndTheTail(bool decoupled, float weightDecay)
+    {
+        // 35 weights: whole vectors of every width and a tail. The reference is the same float operations one
+        // element at a time, each product and sum rounded separately, in the order the implementation documents.
+        var layer = new FakeLayer(inputSize: 7, outputSize: 5, hasBias: true);
+        var random = new Random(31);
+        Check.RandomFloats(random, layer.Weights.Length, -1, 1).CopyTo(layer.Weights);
+        Check.RandomFloats(random, layer.Bias.Length, -1, 1).CopyTo(layer.Bias);
+        const float lr = 0.01f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+        Adam optimizer = decoupled ? new AdamW([layer], lr, beta1, beta2, eps, weightDecay) : new Adam([layer], lr, beta1, beta2, eps, weightDecay);
+        float[][] p = [layer.Weights.ToArray(), layer.Bias.ToArray()];
+        float[][] m = [new float[p[0].Length], new float[p[1].Length]];
+        float[][] v = [new float[p[0].Length], new float[p[1].Length]];
+        for (int step = 1; step <= 5; step++)
+        {
+            Check.RandomFloats(random, layer.WeightGrad.Length, -1, 1).CopyTo(layer.WeightGrad);
+            Check.RandomFloats(random, layer.BiasGrad.Length, -1, 1).CopyTo(layer.BiasGrad);
+            float[][] g = [layer.WeightGrad.ToArray(), layer.BiasGrad.ToArray()];
+            optimizer.Step();
+
+            float stepSize = (float)(lr / (1.0 - Math.Pow(beta1, step)));
+            float bc2Sqrt = (float)Math.Sqrt(1.0 - Math.Pow(beta2, step));
+            float decay = (float)(1.0 - (double)lr * weightDecay);
+            for (int t = 0; t < 2; t++)
+            {
+                for (int i = 0; i < p[t].Length; i++)
+                {
+                    float gi = g[t][i];
+                    if (weightDecay != 0f && !decoupled)
+                    {
+                        gi = (p[t][i] * weightDecay) + gi;
+                    }
+                    else if (weightDecay != 0f)
+                    {
+                        p[t][i] *= decay;
+                    }
+
+                    m[t][i] = (m[t][i] * beta1) + (gi * (1f - beta1));
+                    v[t][i] = (v[t][i] * beta2) + (gi * gi * (1f - beta2));
+                    float denominator = (MathF.Sqrt(v[t][i]) / bc2Sqrt) + eps;
+                    p[t][i] = (m[t][i] / denominator * -stepSize) + p[t][i];
+                }
+            }
+
+            Assert.Equal(p[0], layer.Weights.ToArray());
+            Assert.Equal(p[1], layer.Bias.ToArray());
+        }
+    }
+
     private static void RunAndCompare(OptimizerHarness harness, Optimizer optimizer, ReferenceAdam reference)
     {
         for (int step = 1; step <= Steps; step++)

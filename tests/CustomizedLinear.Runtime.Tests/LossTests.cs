@@ -413,4 +413,31 @@ public class LossTests
         Assert.Contains(gradient, g => g == 0f);
         Assert.Contains(gradient, g => g > 0f && g < 1e-30f);
     }
+
+    [Fact]
+    public void BceWithLogits_ConfidentLogits_KeepTheirSmallLoss()
+    {
+        // log(1 + e) for e = exp(−|x|) tiny: 1 + e rounds in float, and a plain log loses the term. Each logit alone
+        // (n = 1) and in a vector-sized batch, against the double formula.
+        float[] logits = [10f, 17f, 20f, 30f, -10f, -20f, 50f, -50f, 10f, 17f, 20f, 30f, -10f, -20f, 50f, -50f, 12.5f];
+        float[] targets = [1f, 1f, 1f, 1f, 0f, 0f, 1f, 0f, 1f, 1f, 1f, 1f, 0f, 0f, 1f, 0f, 1f];
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double x = logits[i], t = targets[i];
+            double expected = Math.Max(x, 0) - x * t + LogOnePlus(Math.Exp(-Math.Abs(x)));
+            Check.Close(expected, Loss.BceWithLogits(logits.AsSpan(i, 1), targets.AsSpan(i, 1), new float[1]), $"loss of x = {x}", abs: 0, rel: 1e-5);
+        }
+
+        double mean = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double x = logits[i], t = targets[i];
+            mean += (Math.Max(x, 0) - x * t + LogOnePlus(Math.Exp(-Math.Abs(x)))) / logits.Length;
+        }
+
+        Check.Close(mean, Loss.BceWithLogits(logits, targets, new float[logits.Length]), "mean loss", abs: 0, rel: 1e-5);
+
+        // log(1 + e) even where 1 + e rounds in double (e below about 1e-8): the series, exact there.
+        static double LogOnePlus(double e) => e < 1e-5 ? e - (e * e / 2) + (e * e * e / 3) : Math.Log(1 + e);
+    }
 }

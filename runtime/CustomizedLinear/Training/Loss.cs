@@ -76,7 +76,11 @@ public static class Loss
 
     /// <summary>
     /// Binary cross-entropy on logits, like <c>nn.BCEWithLogitsLoss</c>, in the numerically stable form
-    /// <c>mean(max(x, 0) − x·t + log(1 + exp(−|x|)))</c>; the gradient is <c>(σ(x) − t) / n</c>.
+    /// <c>mean(max(x, 0) − x·t + log(1 + exp(−|x|)))</c>; the gradient is <c>(σ(x) − t) / n</c>, except that a
+    /// gradient smaller in magnitude than the smallest normal float (2⁻¹²⁶, about 1.2e-38) is written as 0
+    /// (<c>torch</c> keeps the subnormal value): such a value changes no float sum it joins, and every
+    /// multiply-add that reads a subnormal operand is many times slower on x86. The flush applies to this mean
+    /// gradient, before any caller scales it.
     /// </summary>
     /// <param name="logits">The logits <c>x</c>.</param>
     /// <param name="target">The targets <c>t</c> (probabilities); the same length as <paramref name="logits"/>.</param>
@@ -94,11 +98,11 @@ public static class Loss
 
         // Vectors of floats (exp and log element-wise in float, the sum widened to double lane by lane): a MADE
         // batch has 78,400 logits, and one exp and one log each in double would cost more than the batch's
-        // forward pass. Float keeps the terms to a few ulps; the double sum keeps their total exact enough.
-        // A gradient below float's smallest normal number (a confident logit: a MADE's always-black border pixels
-        // reach it within 15 epochs) is flushed to zero: it changes nothing a float sum can show, and a subnormal
-        // operand slows every multiply-add of the backward pass that reads it (the MADE sample's epochs took twice
-        // as long while its gradients held them).
+        // forward pass. log(1 + e) is taken as log(u) · e / (u − 1) with u = 1 + e rounded (Goldberg's log1p):
+        // for a confident logit 1 + e rounds to 1 or near it and a plain log would lose the term. The double sum
+        // keeps the total exact enough. The flush of subnormal gradients (see the summary) was measured on the
+        // MADE sample, whose always-black border pixels reach them within 15 epochs: its epochs took twice as long
+        // while its gradients held them.
         double sum = 0;
         float scale = (float)(1.0 / n);
         int i = 0;
@@ -112,7 +116,8 @@ public static class Loss
                 var t = new Vector<float>(target[i..]);
                 Vector<float> e = Vector.Exp(-Vector.Abs(x)); // in (0, 1]: never overflows
                 Vector<float> onePlusE = Vector<float>.One + e;
-                Vector<float> term = Vector.Max(x, Vector<float>.Zero) - x * t + Vector.Log(onePlusE);
+                Vector<float> log1p = Vector.ConditionalSelect(Vector.Equals(onePlusE, Vector<float>.One), e, Vector.Log(onePlusE) * e / (onePlusE - Vector<float>.One));
+                Vector<float> term = Vector.Max(x, Vector<float>.Zero) - x * t + log1p;
                 Vector<float> sigmoid = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), Vector<float>.One, e) / onePlusE;
                 Vector<float> g = (sigmoid - t) * vectorScale;
                 Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(g), new Vector<float>(SmallestNormal)), Vector<float>.Zero, g).CopyTo(gradient[i..]);
@@ -130,7 +135,8 @@ public static class Loss
             float t = target[i];
             float e = MathF.Exp(-MathF.Abs(x));
             float onePlusE = 1f + e;
-            sum += MathF.Max(x, 0f) - x * t + MathF.Log(onePlusE);
+            float log1p = onePlusE == 1f ? e : MathF.Log(onePlusE) * e / (onePlusE - 1f);
+            sum += MathF.Max(x, 0f) - x * t + log1p;
             float sigmoid = (x >= 0f ? 1f : e) / onePlusE;
             float g = (sigmoid - t) * scale;
             gradient[i] = MathF.Abs(g) < SmallestNormal ? 0f : g;

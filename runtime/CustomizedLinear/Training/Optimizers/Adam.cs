@@ -100,8 +100,9 @@ public class Adam : Optimizer
     /// <summary>
     /// One parameter tensor's update, every step of it fused in one pass over the four arrays (separate
     /// element-wise passes would read and write them about ten times: the optimizer is memory-bound). Each
-    /// element sees PyTorch's operations in PyTorch's order, multiplies and adds rounded separately (no FMA), so
-    /// the vector and scalar paths give the same bits.
+    /// element sees the formula in the class summary in float, every product and sum rounded separately (no FMA),
+    /// so the vector and scalar paths give the same bits (and the bits of the earlier element-wise passes). Not
+    /// PyTorch's bits: it computes <c>1 − β</c> in double and the first moment with <c>lerp</c>, a few ulps apart.
     /// </summary>
     private void Update(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
         float stepSize, float biasCorrection2Sqrt, float decay)
