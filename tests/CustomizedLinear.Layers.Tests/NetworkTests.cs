@@ -99,8 +99,9 @@ public sealed class NetworkTests
             net.Backward(outputGrad, default);
             for (int l = 0; l < net.Layers.Count; l++)
             {
-                Assert.Equal(before[l], net.Layers[l].WeightGrad.ToArray());
-                Assert.Equal(beforeBias[l], net.Layers[l].BiasGrad.ToArray());
+                float[] after = net.Layers[l].WeightGrad.ToArray();
+                Assert.True(before[l].AsSpan().SequenceEqual(after), $"{name} batch {batch} layer {l}: WeightGrad without an input gradient differs");
+                Assert.True(beforeBias[l].AsSpan().SequenceEqual(net.Layers[l].BiasGrad), $"{name} batch {batch} layer {l}: BiasGrad without an input gradient differs");
             }
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text;
@@ -39,8 +40,21 @@ internal static class RandomLayers
 
     public static MaskCase Find(string name) => Cases.Single(c => c.Name == name);
 
+    /// <summary>
+    /// Where the compiled layers are kept between runs, when set: read if the file exists, else written after the
+    /// compile. The ARM64 legs (.ci/arm64-tests) compile once on the x64 host, since Roslyn itself under emulation
+    /// takes most of an hour; the generated code is the same IL on every machine (the generator is deterministic).
+    /// </summary>
+    private const string SavedAssemblyVariable = "CL_RANDOM_LAYERS_ASSEMBLY";
+
     private static Assembly Compile()
     {
+        string? saved = Environment.GetEnvironmentVariable(SavedAssemblyVariable);
+        if (!string.IsNullOrEmpty(saved) && File.Exists(saved))
+        {
+            return Assembly.Load(File.ReadAllBytes(saved));
+        }
+
         var run = GeneratorHarness.Run(
             Cases.Select(c => ($"{GeneratorHarness.SourceDirectory}/{c.Name}.cs", Declaration(c))),
             Cases.Select(c => ($"{GeneratorHarness.SourceDirectory}/masks/{c.Name}.txt", c.Text)));
@@ -50,7 +64,13 @@ internal static class RandomLayers
             throw new InvalidOperationException("Generator errors:\n" + string.Join("\n", errors));
         }
 
-        return run.EmitAndLoad();
+        byte[] image = run.Emit();
+        if (!string.IsNullOrEmpty(saved))
+        {
+            File.WriteAllBytes(saved, image);
+        }
+
+        return Assembly.Load(image);
     }
 
     private static string Declaration(MaskCase c)

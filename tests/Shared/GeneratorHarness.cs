@@ -35,7 +35,10 @@ internal sealed record GeneratorRun(
     public IEnumerable<Diagnostic> AllDiagnostics => GeneratorDiagnostics.Concat(Compilation.GetDiagnostics());
 
     /// <summary>Emits the compilation and loads it; fails with the compiler's errors when it does not compile.</summary>
-    public Assembly EmitAndLoad()
+    public Assembly EmitAndLoad() => Assembly.Load(Emit());
+
+    /// <summary>The compiled assembly's bytes; fails with the compiler's errors when it does not compile.</summary>
+    public byte[] Emit()
     {
         using var stream = new MemoryStream();
         var result = Compilation.Emit(stream);
@@ -44,7 +47,7 @@ internal sealed record GeneratorRun(
             throw new InvalidOperationException("Generated code does not compile:\n" + string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(20)));
         }
 
-        return Assembly.Load(stream.ToArray());
+        return stream.ToArray();
     }
 }
 

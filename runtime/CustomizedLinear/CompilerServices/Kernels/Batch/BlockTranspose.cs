@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace CustomizedLinear.CompilerServices;
@@ -7,7 +8,8 @@ namespace CustomizedLinear.CompilerServices;
 /// <summary>
 /// The transposes around the batch kernels, in 8 × 8 tiles of AVX shuffles. Measured on a 64 × 1024 tile
 /// (Zen 5): 12.7 µs, against 26 µs for scalar moves and 108 µs for AVX2 gathers, which made the
-/// transposes cost more than the multiply-adds of a layer at density 0.1.
+/// transposes cost more than the multiply-adds of a layer at density 0.1. On ARM64, 4 × 4 tiles of NEON zips
+/// (no machine here to time them: 16 instructions a tile in place of 32 scalar moves and their addressing).
 /// </summary>
 internal static unsafe class BlockTranspose
 {
@@ -74,7 +76,20 @@ internal static unsafe class BlockTranspose
                 }
             }
 
-            // The edges (and everything on machines without AVX), 16 columns at a time so that the
+            else if (AdvSimd.Arm64.IsSupported)
+            {
+                fullRows = rows & ~3;
+                fullColumns = columns & ~3;
+                for (int r = 0; r < fullRows; r += 4)
+                {
+                    for (int c = 0; c < fullColumns; c += 4)
+                    {
+                        Tile4x4(s + ((nint)r * sourceStride) + c, sourceStride, d + ((nint)c * destinationStride) + r, destinationStride);
+                    }
+                }
+            }
+
+            // The edges (and everything on machines without AVX or NEON), 16 columns at a time so that the
             // destination rows being written stay in L1.
             Scalar(s, sourceStride, d, destinationStride, 0, fullRows, fullColumns, columns);
             Scalar(s, sourceStride, d, destinationStride, fullRows, rows, 0, columns);
@@ -95,6 +110,21 @@ internal static unsafe class BlockTranspose
                 }
             }
         }
+    }
+
+    /// <summary>One 4 × 4 tile with NEON: zips of 32-bit lanes pair the rows, zips of 64-bit halves make the columns.</summary>
+    private static void Tile4x4(float* s, int sourceStride, float* d, int destinationStride)
+    {
+        Vector128<float> r0 = AdvSimd.LoadVector128(s);
+        Vector128<float> r1 = AdvSimd.LoadVector128(s + sourceStride);
+        Vector128<float> r2 = AdvSimd.LoadVector128(s + (2 * (nint)sourceStride));
+        Vector128<float> r3 = AdvSimd.LoadVector128(s + (3 * (nint)sourceStride));
+        Vector128<ulong> t0 = AdvSimd.Arm64.ZipLow(r0, r1).AsUInt64(), t1 = AdvSimd.Arm64.ZipHigh(r0, r1).AsUInt64();
+        Vector128<ulong> t2 = AdvSimd.Arm64.ZipLow(r2, r3).AsUInt64(), t3 = AdvSimd.Arm64.ZipHigh(r2, r3).AsUInt64();
+        AdvSimd.Store(d, AdvSimd.Arm64.ZipLow(t0, t2).AsSingle());
+        AdvSimd.Store(d + destinationStride, AdvSimd.Arm64.ZipHigh(t0, t2).AsSingle());
+        AdvSimd.Store(d + (2 * (nint)destinationStride), AdvSimd.Arm64.ZipLow(t1, t3).AsSingle());
+        AdvSimd.Store(d + (3 * (nint)destinationStride), AdvSimd.Arm64.ZipHigh(t1, t3).AsSingle());
     }
 
     private static void Tile8x8(float* s, int sourceStride, float* d, int destinationStride)

@@ -151,6 +151,29 @@ internal static class PerSampleKernels
                         d[p[7]] += terms.GetElement(7);
                     }
                 }
+                else
+                {
+                    // 128-bit machines (NEON, SSE without AVX2) take the weight gradients four at a time, as
+                    // AccumulateWeightGrad does: MultiplyAddEstimate is fused on ARM64, and the same sums must
+                    // come out whether or not the input gradient is asked for.
+                    Vector128<float> gradients = Vector128.Create(gradient);
+                    for (; k + 4 <= end; k += 4)
+                    {
+                        int* p = inputs + k;
+                        Vector128.Store(Vector128.MultiplyAddEstimate(gradients, Inputs4<TContiguousRuns>(xs, p), Vector128.Load(g + k)), g + k);
+                        Vector128<float> terms = Vector128.Load(w + k) * gradients;
+                        if (TContiguousRuns.On && p[3] - p[0] == 3)
+                        {
+                            Vector128.Store(Vector128.Load(d + p[0]) + terms, d + p[0]);
+                            continue;
+                        }
+
+                        d[p[0]] += terms.GetElement(0);
+                        d[p[1]] += terms.GetElement(1);
+                        d[p[2]] += terms.GetElement(2);
+                        d[p[3]] += terms.GetElement(3);
+                    }
+                }
 
                 for (; k < end; k++)
                 {

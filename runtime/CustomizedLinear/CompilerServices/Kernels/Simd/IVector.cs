@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace CustomizedLinear.CompilerServices.Simd;
@@ -221,6 +222,16 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void AddLaneSums(ReadOnlySpan<V128> sums, float* destination)
     {
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            // NEON's pairwise adds: two levels give the four sums in one vector, each as (a0 + a1) + (a2 + a3),
+            // the order of Vector128.Sum here, which Sum (the remainders) uses.
+            Vector128<float> pairs = AdvSimd.Arm64.AddPairwise(
+                AdvSimd.Arm64.AddPairwise(sums[0]._value, sums[1]._value), AdvSimd.Arm64.AddPairwise(sums[2]._value, sums[3]._value));
+            Vector128.Store(Vector128.Load(destination) + pairs, destination);
+            return;
+        }
+
         if (!Sse.IsSupported)
         {
             for (int j = 0; j < 4; j++)
