@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using Xunit;
 
-
 namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>The original PyTorch module's own tests, ported.</summary>

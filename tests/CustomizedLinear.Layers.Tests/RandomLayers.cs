@@ -41,18 +41,20 @@ internal static class RandomLayers
     public static MaskCase Find(string name) => Cases.Single(c => c.Name == name);
 
     /// <summary>
-    /// Where the compiled layers are kept between runs, when set: read if the file exists, else written after the
-    /// compile. The ARM64 legs (.ci/arm64-tests) compile once on the x64 host, since Roslyn itself under emulation
-    /// takes most of an hour; the generated code is the same IL on every machine (the generator is deterministic).
+    /// For the ARM64 legs (.ci/arm64-tests), which compile once on the x64 host because Roslyn itself under
+    /// emulation takes most of an hour: <c>CL_RANDOM_LAYERS_SAVE</c> writes the compiled layers to a file after the
+    /// compile, <c>CL_RANDOM_LAYERS_LOAD</c> loads them from one that must exist (never a silent hour-long compile,
+    /// never a stale file found by chance). The generated code is the same IL on every machine (the generator is
+    /// deterministic); the script makes the file fresh in every run.
     /// </summary>
-    private const string SavedAssemblyVariable = "CL_RANDOM_LAYERS_ASSEMBLY";
-
     private static Assembly Compile()
     {
-        string? saved = Environment.GetEnvironmentVariable(SavedAssemblyVariable);
-        if (!string.IsNullOrEmpty(saved) && File.Exists(saved))
+        string? load = Environment.GetEnvironmentVariable("CL_RANDOM_LAYERS_LOAD");
+        if (!string.IsNullOrEmpty(load))
         {
-            return Assembly.Load(File.ReadAllBytes(saved));
+            return File.Exists(load)
+                ? Assembly.Load(File.ReadAllBytes(load))
+                : throw new FileNotFoundException($"CL_RANDOM_LAYERS_LOAD names {load}, which does not exist", load);
         }
 
         var run = GeneratorHarness.Run(
@@ -65,9 +67,11 @@ internal static class RandomLayers
         }
 
         byte[] image = run.Emit();
-        if (!string.IsNullOrEmpty(saved))
+        string? save = Environment.GetEnvironmentVariable("CL_RANDOM_LAYERS_SAVE");
+        if (!string.IsNullOrEmpty(save))
         {
-            File.WriteAllBytes(saved, image);
+            File.WriteAllBytes(save + ".tmp", image);
+            File.Move(save + ".tmp", save, overwrite: true);
         }
 
         return Assembly.Load(image);
