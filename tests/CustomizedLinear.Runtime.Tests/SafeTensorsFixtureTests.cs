@@ -123,25 +123,6 @@ public class SafeTensorsFixtureTests
         }
     }
 
-    /// <summary>A network test double that only names its layers.</summary>
-    private sealed class NamedNetwork((string Prefix, IMaskedLinear Layer)[] named) : IMaskedNetwork
-    {
-        public int InputSize => named[0].Layer.InputSize;
-
-        public int OutputSize => named[^1].Layer.OutputSize;
-
-        public IReadOnlyList<IMaskedLinear> Layers => [.. named.Select(n => n.Layer)];
-
-        public IReadOnlyList<(string Prefix, IMaskedLinear Layer)> NamedLayers => named;
-
-        public void Forward(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
-
-        public void ForwardTraining(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
-
-        public void Backward(ReadOnlySpan<float> outputGrad, Span<float> inputGrad) => throw new NotSupportedException();
-
-        public void ZeroGrad() => throw new NotSupportedException();
-    }
 
     [Fact]
     public void APlainLinearFixtureDoesNotLoadIntoAMaskedLayer()

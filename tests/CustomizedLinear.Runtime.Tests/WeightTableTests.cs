@@ -14,26 +14,8 @@ namespace CustomizedLinear.Runtime.Tests;
 /// </summary>
 public sealed class WeightTableTests
 {
-    private sealed class Net((string Prefix, IMaskedLinear Layer)[] named) : IMaskedNetwork
-    {
-        public int InputSize => named[0].Layer.InputSize;
 
-        public int OutputSize => named[^1].Layer.OutputSize;
-
-        public IReadOnlyList<IMaskedLinear> Layers => [.. named.Select(n => n.Layer)];
-
-        public IReadOnlyList<(string Prefix, IMaskedLinear Layer)> NamedLayers => named;
-
-        public void Forward(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
-
-        public void ForwardTraining(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
-
-        public void Backward(ReadOnlySpan<float> outputGrad, Span<float> inputGrad) => throw new NotSupportedException();
-
-        public void ZeroGrad() => throw new NotSupportedException();
-    }
-
-    private static Net TwoLayers() => new(
+    private static NamedNetwork TwoLayers() => new(
     [
         ("0.", new RuntimeMaskedLinear(StLayers.Mask("101", "011", "110", "111"), bias: true, seed: 3)),
         ("2.", new RuntimeMaskedLinear(StLayers.Mask("10", "01", "11"), bias: false, seed: 5)),
@@ -42,7 +24,7 @@ public sealed class WeightTableTests
     [Fact]
     public void EveryConnectionIsOneRowInCanonicalOrderWithItsDenseWeight()
     {
-        Net net = TwoLayers();
+        NamedNetwork net = TwoLayers();
         var text = new StringWriter();
         WeightTable.WriteCsv(text, net);
         List<string[]> rows = ParseCsv(text.ToString());
@@ -80,7 +62,7 @@ public sealed class WeightTableTests
     [Fact]
     public void NamesAreQuotedAsRfc4180SaysAndReadBackExactly()
     {
-        Net net = TwoLayers();
+        NamedNetwork net = TwoLayers();
         string[] genes = ["TP53", "BRCA1, isoform 2", "say \"hi\"", "line\nbreak"];
         string[] pathways = ["p53 signalling", "DNA repair", "apoptosis"];
         var text = new StringWriter();
@@ -103,7 +85,7 @@ public sealed class WeightTableTests
     [Fact]
     public void WrongNamesAndNullsAreReported()
     {
-        Net net = TwoLayers();
+        NamedNetwork net = TwoLayers();
         var e = Assert.Throws<ArgumentException>(() => WeightTable.WriteCsv(new StringWriter(), net, [["a", "b", "c", "d"]]));
         Assert.Equal("unitNames", e.ParamName);
         Assert.Contains("3", e.Message, StringComparison.Ordinal);

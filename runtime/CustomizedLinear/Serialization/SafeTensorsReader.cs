@@ -80,14 +80,7 @@ internal static class SafeTensorsReader
             ulong remaining = entry.End - entry.Begin;
             while (remaining != 0)
             {
-                int want = (int)Math.Min(remaining, (ulong)chunk.Length);
-                int read = ReadAtMost(stream, chunk.AsSpan(0, want));
-                if (read < want)
-                {
-                    ulong end = entry.End - remaining + (ulong)read;
-                    throw new InvalidDataException(
-                        $"The safetensors input is truncated: tensor '{entry.Name}' has data_offsets {entry.OffsetsText}, but the data section ends at byte {end}.");
-                }
+                int want = ReadChunk(stream, entry, chunk, remaining);
 
                 if (entry.DType == "F64")
                 {
@@ -181,17 +174,28 @@ internal static class SafeTensorsReader
         ulong remaining = entry.End - entry.Begin;
         while (remaining != 0)
         {
-            int want = (int)Math.Min(remaining, (ulong)chunk.Length);
-            int read = ReadAtMost(stream, chunk.AsSpan(0, want));
-            if (read < want)
-            {
-                ulong end = entry.End - remaining + (ulong)read;
-                throw new InvalidDataException(
-                    $"The safetensors input is truncated: tensor '{entry.Name}' has data_offsets {entry.OffsetsText}, but the data section ends at byte {end}.");
-            }
+            int want = ReadChunk(stream, entry, chunk, remaining);
 
             remaining -= (ulong)want;
         }
+    }
+
+    /// <summary>
+    /// The next piece of a tensor's data, <paramref name="remaining"/> bytes before its end, into
+    /// <paramref name="chunk"/>: as much as fits; a stream that ends first is a truncated file.
+    /// </summary>
+    private static int ReadChunk(Stream stream, SafeTensorsEntry entry, byte[] chunk, ulong remaining)
+    {
+        int want = (int)Math.Min(remaining, (ulong)chunk.Length);
+        int read = ReadAtMost(stream, chunk.AsSpan(0, want));
+        if (read < want)
+        {
+            ulong end = entry.End - remaining + (ulong)read;
+            throw new InvalidDataException(
+                $"The safetensors input is truncated: tensor '{entry.Name}' has data_offsets {entry.OffsetsText}, but the data section ends at byte {end}.");
+        }
+
+        return want;
     }
 
     /// <summary>Fills <paramref name="buffer"/> unless the stream ends first; returns the number of bytes read.</summary>
