@@ -73,6 +73,43 @@ internal static class NetworkEmitter
         private readonly int _count = network.Modules.Count;
         private readonly int _lastLayer = Enumerable.Range(0, network.Modules.Count).Last(m => network.Modules[m].IsLayer);
 
+        /// <summary>The last argument of every layer call in a method body: the body serves both overloads.</summary>
+        private const string Degree = ", degreeOfParallelism";
+
+        /// <summary>
+        /// Both public overloads of <paramref name="method"/> (the one-thread method documented by <paramref name="summary"/>,
+        /// and the <c>degreeOfParallelism</c> one), then opens the private method with the body they share: each layer's
+        /// batch kernel takes the degree (cut into tiles of whole sample groups), the activations between layers run on the
+        /// calling thread (element-wise passes, a small part of a step).
+        /// </summary>
+        private void OpenMethods(string method, string parameters, string arguments, IEnumerable<string> summary)
+        {
+            string cref = $"{method}(global::System.ReadOnlySpan{{float}}, global::System.Span{{float}})";
+            w.WriteLine("/// <summary>");
+            foreach (string line in summary)
+            {
+                w.WriteLine("/// " + line);
+            }
+
+            w.WriteLine("/// </summary>");
+            w.WriteLine($"public void {method}({parameters}) => {method}Core({arguments}, 1);");
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine($"/// <see cref=\"{cref}\"/> with each layer's batch cut into tiles of whole sample groups on up to");
+            w.WriteLine("/// <paramref name=\"degreeOfParallelism\"/> threads (the activations between layers run on the calling thread); 1 is the");
+            w.WriteLine(method == "Backward"
+                ? "/// one-thread method. A given degree gives the same bits on every run, equal to one thread's within float rounding."
+                : "/// one-thread method. The result is bitwise the same as one thread's.");
+            w.WriteLine("/// </summary>");
+            w.OpenBlock($"public void {method}({parameters}, int degreeOfParallelism)");
+            w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
+            w.WriteLine($"{method}Core({arguments}, degreeOfParallelism);");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine($"/// <summary>Both <c>{method}</c> overloads; a degree of 1 keeps every layer on the calling thread.</summary>");
+            w.OpenBlock($"private void {method}Core({parameters}, int degreeOfParallelism)");
+        }
+
         public void Write()
         {
             WriteDocumentation();
@@ -87,13 +124,13 @@ internal static class NetworkEmitter
             w.WriteLine($"private readonly {Names.MaskedLinearList} _layers;");
             w.WriteLine($"private readonly {Names.NamedLayerList} _namedLayers;");
             w.WriteLine();
-            w.WriteLine("/// <summary>What the last <see cref=\"ForwardTraining\"/> kept for <see cref=\"Backward\"/>: each kept value's block, [batch, width].</summary>");
+            w.WriteLine("/// <summary>What the last <c>ForwardTraining</c> kept for <c>Backward</c>: each kept value's block, [batch, width].</summary>");
             w.WriteLine("private float[] _saved = global::System.Array.Empty<float>();");
             w.WriteLine();
-            w.WriteLine("/// <summary>Two halves for the gradients between modules in <see cref=\"Backward\"/>.</summary>");
+            w.WriteLine("/// <summary>Two halves for the gradients between modules in <c>Backward</c>.</summary>");
             w.WriteLine("private float[] _grads = global::System.Array.Empty<float>();");
             w.WriteLine();
-            w.WriteLine("/// <summary>The batch of the last <see cref=\"ForwardTraining\"/>; -1 before the first.</summary>");
+            w.WriteLine("/// <summary>The batch of the last <c>ForwardTraining</c>; -1 before the first.</summary>");
             w.WriteLine("private int _trainingBatch = -1;");
             w.WriteLine();
             WriteConstructors();
@@ -247,11 +284,11 @@ internal static class NetworkEmitter
 
         private void WriteForward()
         {
-            w.WriteLine("/// <summary>");
-            w.WriteLine("/// <c>output[batch, OutputSize] = net(input[batch, InputSize])</c>, <c>batch = input.Length / InputSize</c>. Keeps nothing:");
-            w.WriteLine("/// safe to call from several threads at once, and allocation-free once a thread has seen its largest batch.");
-            w.WriteLine("/// </summary>");
-            w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output)");
+            OpenMethods("Forward", $"{Names.ReadOnlySpan} input, {Names.Span} output", "input, output",
+            [
+                "<c>output[batch, OutputSize] = net(input[batch, InputSize])</c>, <c>batch = input.Length / InputSize</c>. Keeps nothing:",
+                "safe to call from several threads at once, and allocation-free once a thread has seen its largest batch.",
+            ]);
             w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
             w.OpenBlock("if (batch == 0)");
             w.WriteLine("return;");
@@ -332,13 +369,13 @@ internal static class NetworkEmitter
             {
                 ModuleEntry activation = network.Modules[m + 1];
                 w.WriteLine($"// ({Names.Int(module.Index)}) {module.DisplayName} and ({Names.Int(activation.Index)}) {activation.DisplayName}, applied in the layer kernel's output pass");
-                call = $"(({Names.FusedLayer})Layer{Names.Int(module.Index)}).ForwardActivated({source}, {name}, {ActivationName(fused)});";
+                call = $"(({Names.FusedLayer})Layer{Names.Int(module.Index)}).ForwardActivated({source}, {name}, {ActivationName(fused)}{Degree});";
             }
             else
             {
                 w.WriteLine($"// ({Names.Int(module.Index)}) {module.DisplayName}");
                 call = module.IsLayer
-                    ? $"Layer{Names.Int(module.Index)}.Forward({source}, {name});"
+                    ? $"Layer{Names.Int(module.Index)}.Forward({source}, {name}{Degree});"
                     : module.BuiltIn.Length > 0
                         ? $"{Names.NetworkActivations}.Apply({ActivationName(module.BuiltIn)}, {source}, {name});"
                         : $"{Names.NetworkActivations}.Forward<{module.TypeName}>({source}, {name});";
@@ -354,12 +391,12 @@ internal static class NetworkEmitter
 
         private void WriteForwardTraining()
         {
-            w.WriteLine("/// <summary>");
-            w.WriteLine("/// The same output as <see cref=\"Forward\"/>, bit for bit, and keeps what <see cref=\"Backward\"/> needs: the input and");
-            w.WriteLine("/// the values between modules, except a layer's output that the activation fused into its kernel consumes.");
-            w.WriteLine("/// Allocates only for a batch larger than any before.");
-            w.WriteLine("/// </summary>");
-            w.OpenBlock($"public void ForwardTraining({Names.ReadOnlySpan} input, {Names.Span} output)");
+            OpenMethods("ForwardTraining", $"{Names.ReadOnlySpan} input, {Names.Span} output", "input, output",
+            [
+                "The same output as <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>, bit for bit, and keeps what",
+                "<see cref=\"Backward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> needs: the input and the values between",
+                "modules, except a layer's output that the activation fused into its kernel consumes. Allocates only for a batch larger than any before.",
+            ]);
             w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
             w.WriteLine($"int saved = checked(batch * {Names.Int(_plan.SavedPerSample)});");
             w.OpenBlock("if (_saved.Length < saved)");
@@ -423,12 +460,12 @@ internal static class NetworkEmitter
 
         private void WriteBackward()
         {
-            w.WriteLine("/// <summary>");
-            w.WriteLine("/// Back-propagates <c>dLoss/dOutput</c> [batch, OutputSize] through the batch of the last <see cref=\"ForwardTraining\"/>:");
-            w.WriteLine("/// adds into every layer's <c>WeightGrad</c> and <c>BiasGrad</c> and overwrites <paramref name=\"inputGrad\"/>");
-            w.WriteLine("/// [batch, InputSize] (an empty span skips it). Calling it twice accumulates twice.");
-            w.WriteLine("/// </summary>");
-            w.OpenBlock($"public void Backward({Names.ReadOnlySpan} outputGrad, {Names.Span} inputGrad)");
+            OpenMethods("Backward", $"{Names.ReadOnlySpan} outputGrad, {Names.Span} inputGrad", "outputGrad, inputGrad",
+            [
+                "Back-propagates <c>dLoss/dOutput</c> [batch, OutputSize] through the batch of the last <see cref=\"ForwardTraining(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>:",
+                "adds into every layer's <c>WeightGrad</c> and <c>BiasGrad</c> and overwrites <paramref name=\"inputGrad\"/>",
+                "[batch, InputSize] (an empty span skips it). Calling it twice accumulates twice.",
+            ]);
             w.WriteLine($"int batch = {Names.SpanShapes}.NetworkBackwardBatch(_trainingBatch, InputSize, OutputSize, outputGrad, inputGrad);");
             w.OpenBlock("if (batch == 0)");
             w.WriteLine("return;");
@@ -477,7 +514,7 @@ internal static class NetworkEmitter
 
                 if (module.IsLayer)
                 {
-                    w.WriteLine($"Layer{Names.Int(module.Index)}.Backward({Input(m)}, {gradient}, {target});");
+                    w.WriteLine($"Layer{Names.Int(module.Index)}.Backward({Input(m)}, {gradient}, {target}{Degree});");
                 }
                 else if (NetworkPlanner.BacksFromOutput(module))
                 {

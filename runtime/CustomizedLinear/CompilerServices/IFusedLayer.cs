@@ -22,4 +22,14 @@ public interface IFusedLayer
     /// <param name="output">Receives the activated outputs; must not overlap <paramref name="input"/>.</param>
     /// <param name="activation">The built-in activation to apply; <see cref="FusedActivation.None"/> is plain <c>Forward</c>.</param>
     void ForwardActivated(ReadOnlySpan<float> input, Span<float> output, FusedActivation activation);
+
+    /// <summary>
+    /// The same with the batch cut into tiles of whole sample groups on up to <paramref name="degreeOfParallelism"/>
+    /// threads (bitwise the same result); a network's <c>degreeOfParallelism</c> overloads run their layers through this.
+    /// </summary>
+    /// <param name="input">The batch of inputs.</param>
+    /// <param name="output">Receives the activated outputs; must not overlap <paramref name="input"/>.</param>
+    /// <param name="activation">The built-in activation to apply; <see cref="FusedActivation.None"/> is plain <c>Forward</c>.</param>
+    /// <param name="degreeOfParallelism">At most this many threads; 1 (or less) runs on the calling thread only.</param>
+    void ForwardActivated(ReadOnlySpan<float> input, Span<float> output, FusedActivation activation, int degreeOfParallelism);
 }

@@ -148,14 +148,20 @@ public static class SparseKernels
         }
     }
 
+    /// <summary>The samples per group of the batch kernels on this machine (the unit a parallel tile is made of).</summary>
+    private static int Group =>
+        Vector512.IsHardwareAccelerated ? BatchKernels<V512>.Group :
+        Vector256.IsHardwareAccelerated ? BatchKernels<V256>.Group :
+        BatchKernels<V128>.Group;
+
     /// <summary>
-    /// <c>Forward</c> with the batch cut into tiles of whole sample groups run on up to
-    /// <paramref name="degreeOfParallelism"/> threads. Each thread has its own scratch, so the result is
-    /// bitwise the same as one thread's.
+    /// <c>Forward</c> (with <paramref name="activation"/> applied in the output pass) with the batch cut into tiles of
+    /// whole sample groups on up to <paramref name="degreeOfParallelism"/> threads (<see cref="ParallelTiles"/>).
+    /// Each thread has its own scratch and writes its own rows, so the result is bitwise the same as one thread's.
     /// </summary>
-    public static unsafe void ForwardParallel(
+    public static void ForwardParallel(
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism)
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism, FusedActivation activation = FusedActivation.None)
     {
         if (VectorBits == 0)
         {
@@ -163,43 +169,140 @@ public static class SparseKernels
         }
 
         int batch = input.Length / inputSize;
-        int group = Vector512.IsHardwareAccelerated ? BatchKernels<V512>.Group : Vector256.IsHardwareAccelerated ? BatchKernels<V256>.Group : BatchKernels<V128>.Group;
-        int tile = (((batch + degreeOfParallelism - 1) / degreeOfParallelism) + group - 1) / group * group;
-        int tiles = (batch + tile - 1) / tile;
+        int tiles = ParallelTiles.Cut(batch, degreeOfParallelism, Group, out int rows);
         if (tiles <= 1)
         {
-            Forward(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize);
+            ForwardCore(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize, activation);
             return;
         }
 
-        // Build the shared blocks once, before the threads read them.
-        ConnectionBlocks? blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, group);
-
-        // Spans cannot cross into the lambda; the memory is pinned here for the whole parallel loop.
-        fixed (int* starts = outputStarts)
-        fixed (int* inputs = connectionInputs)
-        fixed (float* w = weights)
-        fixed (float* b = bias)
-        fixed (float* x = input)
-        fixed (float* y = output)
+        var job = new ForwardJob
         {
-            var state = ((nint)starts, outputStarts.Length, (nint)inputs, connectionInputs.Length, (nint)w, weights.Length, (nint)b, bias.Length, (nint)x, (nint)y);
-            System.Threading.Tasks.Parallel.For(0, tiles, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism }, t =>
-            {
-                int first = t * tile;
-                int rows = Math.Min(tile, batch - first);
-                ConnectionBlocks? cache = blocks;
-                Forward(
-                    new ReadOnlySpan<int>((int*)state.Item1, state.Item2),
-                    new ReadOnlySpan<int>((int*)state.Item3, state.Item4),
-                    ref cache,
-                    new ReadOnlySpan<float>((float*)state.Item5, state.Item6),
-                    new ReadOnlySpan<float>((float*)state.Item7, state.Item8),
-                    new ReadOnlySpan<float>((float*)state.Item9 + (nint)first * inputSize, rows * inputSize),
-                    new Span<float>((float*)state.Item10 + (nint)first * outputSize, rows * outputSize),
-                    inputSize,
-                    outputSize);
-            });
+            OutputStarts = outputStarts,
+            ConnectionInputs = connectionInputs,
+            // Built once, before the threads read it.
+            Blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, Group),
+            Weights = weights,
+            Bias = bias,
+            Input = input,
+            Output = output,
+            InputSize = inputSize,
+            OutputSize = outputSize,
+            Rows = rows,
+            Activation = activation,
+        };
+        ParallelTiles.Run(ref job, tiles, degreeOfParallelism);
+    }
+
+    /// <summary>
+    /// <c>Backward</c> with the batch cut into tiles of whole sample groups on up to <paramref name="degreeOfParallelism"/>
+    /// threads. Each tile writes its own rows of <paramref name="inputGrad"/>; the first adds its weight and bias gradients
+    /// straight into <paramref name="weightGrad"/> and <paramref name="biasGrad"/>, the others into their buffers in
+    /// <paramref name="gradientCache"/>, which are then added in tile order (in parallel over chunks of the weights). So
+    /// a given degree gives the same bits on every run, and one tile per sample group the same bits as one thread.
+    /// </summary>
+    public static void BackwardParallel(
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ref TileGradients? gradientCache, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad,
+        int inputSize, int outputSize, int degreeOfParallelism)
+    {
+        if (VectorBits == 0)
+        {
+            throw new PlatformNotSupportedException("No accelerated vectors: the caller takes the per-sample kernels.");
         }
+
+        int batch = input.Length / inputSize;
+        int tiles = ParallelTiles.Cut(batch, degreeOfParallelism, Group, out int rows);
+        if (tiles <= 1)
+        {
+            Backward(outputStarts, connectionInputs, ref blockCache, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);
+            return;
+        }
+
+        TileGradients gradients = TileGradients.Get(ref gradientCache, tiles - 1, weightGrad.Length + biasGrad.Length);
+        var job = new BackwardJob
+        {
+            OutputStarts = outputStarts,
+            ConnectionInputs = connectionInputs,
+            Blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, Group),
+            Gradients = gradients,
+            Weights = weights,
+            Input = input,
+            OutputGrad = outputGrad,
+            InputGrad = inputGrad,
+            WeightGrad = weightGrad,
+            BiasGrad = biasGrad,
+            InputSize = inputSize,
+            OutputSize = outputSize,
+            Rows = rows,
+        };
+        ParallelTiles.Run(ref job, tiles, degreeOfParallelism);
+
+        var reduce = new ReduceJob { Gradients = gradients, Into = weightGrad, Tiles = tiles - 1 };
+        ParallelTiles.Run(ref reduce, (weightGrad.Length + TileGradients.ChunkLength - 1) / TileGradients.ChunkLength, degreeOfParallelism);
+        var bias = new ReduceJob { Gradients = gradients, Into = biasGrad, Offset = weightGrad.Length, Tiles = tiles - 1 };
+        for (int chunk = 0; chunk * TileGradients.ChunkLength < biasGrad.Length; chunk++)
+        {
+            bias.Run(chunk);
+        }
+    }
+
+    /// <summary>One tile of <see cref="ForwardParallel"/>: its rows of the batch through the one-thread kernels.</summary>
+    private ref struct ForwardJob : ITileJob
+    {
+        public ReadOnlySpan<int> OutputStarts, ConnectionInputs;
+        public ConnectionBlocks Blocks;
+        public ReadOnlySpan<float> Weights, Bias, Input;
+        public Span<float> Output;
+        public int InputSize, OutputSize, Rows;
+        public FusedActivation Activation;
+
+        public void Run(int tile)
+        {
+            int first = tile * Rows;
+            int rows = Math.Min(Rows, (Input.Length / InputSize) - first);
+            ConnectionBlocks? blocks = Blocks;
+            ForwardCore(OutputStarts, ConnectionInputs, ref blocks, Weights, Bias, Input.Slice(first * InputSize, rows * InputSize), Output.Slice(first * OutputSize, rows * OutputSize), InputSize, OutputSize, Activation);
+        }
+    }
+
+    /// <summary>One tile of <see cref="BackwardParallel"/>: its rows, its own gradients unless it is the first.</summary>
+    private ref struct BackwardJob : ITileJob
+    {
+        public ReadOnlySpan<int> OutputStarts, ConnectionInputs;
+        public ConnectionBlocks Blocks;
+        public TileGradients Gradients;
+        public ReadOnlySpan<float> Weights, Input, OutputGrad;
+        public Span<float> InputGrad, WeightGrad, BiasGrad;
+        public int InputSize, OutputSize, Rows;
+
+        public void Run(int tile)
+        {
+            int first = tile * Rows;
+            int rows = Math.Min(Rows, (Input.Length / InputSize) - first);
+            Span<float> weightGrad = WeightGrad, biasGrad = BiasGrad;
+            if (tile > 0)
+            {
+                Span<float> own = Gradients.Tile(tile - 1);
+                weightGrad = own[..WeightGrad.Length];
+                biasGrad = own.Slice(WeightGrad.Length, BiasGrad.Length);
+            }
+
+            ConnectionBlocks? blocks = Blocks;
+            Backward(
+                OutputStarts, ConnectionInputs, ref blocks, Weights,
+                Input.Slice(first * InputSize, rows * InputSize), OutputGrad.Slice(first * OutputSize, rows * OutputSize),
+                InputGrad.IsEmpty ? default : InputGrad.Slice(first * InputSize, rows * InputSize), weightGrad, biasGrad, InputSize, OutputSize);
+        }
+    }
+
+    /// <summary>One chunk of the tiles' gradients added into the layer's, in tile order.</summary>
+    private ref struct ReduceJob : ITileJob
+    {
+        public TileGradients Gradients;
+        public Span<float> Into;
+        public int Offset, Tiles;
+
+        public void Run(int chunk) => Gradients.AddChunkInto(Into, Offset, Tiles, chunk);
     }
 }

@@ -31,13 +31,13 @@ namespace Demo
         private readonly global::System.Collections.Generic.IReadOnlyList<global::CustomizedLinear.IMaskedLinear> _layers;
         private readonly global::System.Collections.Generic.IReadOnlyList<(string Prefix, global::CustomizedLinear.IMaskedLinear Layer)> _namedLayers;
 
-        /// <summary>What the last <see cref="ForwardTraining"/> kept for <see cref="Backward"/>: each kept value's block, [batch, width].</summary>
+        /// <summary>What the last <c>ForwardTraining</c> kept for <c>Backward</c>: each kept value's block, [batch, width].</summary>
         private float[] _saved = global::System.Array.Empty<float>();
 
-        /// <summary>Two halves for the gradients between modules in <see cref="Backward"/>.</summary>
+        /// <summary>Two halves for the gradients between modules in <c>Backward</c>.</summary>
         private float[] _grads = global::System.Array.Empty<float>();
 
-        /// <summary>The batch of the last <see cref="ForwardTraining"/>; -1 before the first.</summary>
+        /// <summary>The batch of the last <c>ForwardTraining</c>; -1 before the first.</summary>
         private int _trainingBatch = -1;
 
         /// <summary>Creates every layer with nn.Linear's initialization from a random seed.</summary>
@@ -70,7 +70,21 @@ namespace Demo
         /// <c>output[batch, OutputSize] = net(input[batch, InputSize])</c>, <c>batch = input.Length / InputSize</c>. Keeps nothing:
         /// safe to call from several threads at once, and allocation-free once a thread has seen its largest batch.
         /// </summary>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => ForwardCore(input, output, 1);
+
+        /// <summary>
+        /// <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with each layer's batch cut into tiles of whole sample groups on up to
+        /// <paramref name="degreeOfParallelism"/> threads (the activations between layers run on the calling thread); 1 is the
+        /// one-thread method. The result is bitwise the same as one thread's.
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int degreeOfParallelism)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+            ForwardCore(input, output, degreeOfParallelism);
+        }
+
+        /// <summary>Both <c>Forward</c> overloads; a degree of 1 keeps every layer on the calling thread.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int degreeOfParallelism)
         {
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
             if (batch == 0)
@@ -96,20 +110,34 @@ namespace Demo
 
             // (0) Hidden and (1) ReLU, applied in the layer kernel's output pass
             global::System.Span<float> v2 = a.Slice(0, batch * 4);
-            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer0).ForwardActivated(input, v2, global::CustomizedLinear.CompilerServices.FusedActivation.ReLU);
+            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer0).ForwardActivated(input, v2, global::CustomizedLinear.CompilerServices.FusedActivation.ReLU, degreeOfParallelism);
 
             // (2) Logits and (3) Sigmoid, applied in the layer kernel's output pass
-            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer2).ForwardActivated(v2, output, global::CustomizedLinear.CompilerServices.FusedActivation.Sigmoid);
+            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer2).ForwardActivated(v2, output, global::CustomizedLinear.CompilerServices.FusedActivation.Sigmoid, degreeOfParallelism);
 
             global::CustomizedLinear.CompilerServices.NetworkScratch.Return(scratch);
         }
 
         /// <summary>
-        /// The same output as <see cref="Forward"/>, bit for bit, and keeps what <see cref="Backward"/> needs: the input and
-        /// the values between modules, except a layer's output that the activation fused into its kernel consumes.
-        /// Allocates only for a batch larger than any before.
+        /// The same output as <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>, bit for bit, and keeps what
+        /// <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs: the input and the values between
+        /// modules, except a layer's output that the activation fused into its kernel consumes. Allocates only for a batch larger than any before.
         /// </summary>
-        public void ForwardTraining(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        public void ForwardTraining(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => ForwardTrainingCore(input, output, 1);
+
+        /// <summary>
+        /// <see cref="ForwardTraining(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with each layer's batch cut into tiles of whole sample groups on up to
+        /// <paramref name="degreeOfParallelism"/> threads (the activations between layers run on the calling thread); 1 is the
+        /// one-thread method. The result is bitwise the same as one thread's.
+        /// </summary>
+        public void ForwardTraining(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int degreeOfParallelism)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+            ForwardTrainingCore(input, output, degreeOfParallelism);
+        }
+
+        /// <summary>Both <c>ForwardTraining</c> overloads; a degree of 1 keeps every layer on the calling thread.</summary>
+        private void ForwardTrainingCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int degreeOfParallelism)
         {
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
             int saved = checked(batch * 10);
@@ -144,21 +172,35 @@ namespace Demo
 
             // (0) Hidden and (1) ReLU, applied in the layer kernel's output pass
             global::System.Span<float> v2 = new global::System.Span<float>(_saved, batch * 3, batch * 4);
-            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer0).ForwardActivated(v0, v2, global::CustomizedLinear.CompilerServices.FusedActivation.ReLU);
+            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer0).ForwardActivated(v0, v2, global::CustomizedLinear.CompilerServices.FusedActivation.ReLU, degreeOfParallelism);
 
             // (2) Logits and (3) Sigmoid, applied in the layer kernel's output pass
-            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer2).ForwardActivated(v2, output, global::CustomizedLinear.CompilerServices.FusedActivation.Sigmoid);
+            ((global::CustomizedLinear.CompilerServices.IFusedLayer)Layer2).ForwardActivated(v2, output, global::CustomizedLinear.CompilerServices.FusedActivation.Sigmoid, degreeOfParallelism);
             output.CopyTo(new global::System.Span<float>(_saved, batch * 7, batch * 3));
 
             _trainingBatch = batch;
         }
 
         /// <summary>
-        /// Back-propagates <c>dLoss/dOutput</c> [batch, OutputSize] through the batch of the last <see cref="ForwardTraining"/>:
+        /// Back-propagates <c>dLoss/dOutput</c> [batch, OutputSize] through the batch of the last <see cref="ForwardTraining(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>:
         /// adds into every layer's <c>WeightGrad</c> and <c>BiasGrad</c> and overwrites <paramref name="inputGrad"/>
         /// [batch, InputSize] (an empty span skips it). Calling it twice accumulates twice.
         /// </summary>
-        public void Backward(global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> inputGrad)
+        public void Backward(global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> inputGrad) => BackwardCore(outputGrad, inputGrad, 1);
+
+        /// <summary>
+        /// <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with each layer's batch cut into tiles of whole sample groups on up to
+        /// <paramref name="degreeOfParallelism"/> threads (the activations between layers run on the calling thread); 1 is the
+        /// one-thread method. A given degree gives the same bits on every run, equal to one thread's within float rounding.
+        /// </summary>
+        public void Backward(global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> inputGrad, int degreeOfParallelism)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+            BackwardCore(outputGrad, inputGrad, degreeOfParallelism);
+        }
+
+        /// <summary>Both <c>Backward</c> overloads; a degree of 1 keeps every layer on the calling thread.</summary>
+        private void BackwardCore(global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> inputGrad, int degreeOfParallelism)
         {
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.NetworkBackwardBatch(_trainingBatch, InputSize, OutputSize, outputGrad, inputGrad);
             if (batch == 0)
@@ -181,14 +223,14 @@ namespace Demo
 
             // (2) Logits
             global::System.Span<float> g2 = b.Slice(0, batch * 4);
-            Layer2.Backward(new global::System.Span<float>(_saved, batch * 3, batch * 4), g3, g2);
+            Layer2.Backward(new global::System.Span<float>(_saved, batch * 3, batch * 4), g3, g2, degreeOfParallelism);
 
             // (1) ReLU
             global::System.Span<float> g1 = a.Slice(0, batch * 4);
             global::CustomizedLinear.CompilerServices.NetworkActivations.BackwardFromOutput(global::CustomizedLinear.CompilerServices.FusedActivation.ReLU, new global::System.Span<float>(_saved, batch * 3, batch * 4), g2, g1);
 
             // (0) Hidden
-            Layer0.Backward(new global::System.Span<float>(_saved, 0, batch * 3), g1, inputGrad);
+            Layer0.Backward(new global::System.Span<float>(_saved, 0, batch * 3), g1, inputGrad, degreeOfParallelism);
         }
 
         /// <summary>Sets every layer's <c>WeightGrad</c> and <c>BiasGrad</c> to zero.</summary>
