@@ -34,12 +34,20 @@ public static class Program
         });
         var output = new Option<DirectoryInfo>("--out") { Description = "The folder for samples.png, training-curve.png and made.safetensors (default: the current one)." };
         var seed = new Option<int>("--seed") { Description = "The seed of the weights, the shuffles and the drawn samples.", DefaultValueFactory = _ => 1 };
-        var root = new RootCommand("MADE (784→500→784) on binarized MNIST digits, trained like karpathy/pytorch-made.") { epochs, output, seed };
-        root.SetAction(result => Run(result.GetValue(epochs), result.GetValue(output)?.FullName ?? Directory.GetCurrentDirectory(), result.GetValue(seed)));
+        var threads = new Option<int>("--threads") { Description = "Threads for the network's passes (the loss and Adam stay on one); the reference times are one thread's.", DefaultValueFactory = _ => 1 };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--threads must be at least 1");
+            }
+        });
+        var root = new RootCommand("MADE (784→500→784) on binarized MNIST digits, trained like karpathy/pytorch-made.") { epochs, output, seed, threads };
+        root.SetAction(result => Run(result.GetValue(epochs), result.GetValue(output)?.FullName ?? Directory.GetCurrentDirectory(), result.GetValue(seed), result.GetValue(threads)));
         return root.Parse(args).Invoke();
     }
 
-    private static int Run(int epochs, string outFolder, int seed)
+    private static int Run(int epochs, string outFolder, int seed, int threads)
     {
         Digits digits;
         try
@@ -57,7 +65,7 @@ public static class Program
             return 1;
         }
 
-        var training = new Training(digits, seed);
+        var training = new Training(digits, seed, threads);
         var train = new double[epochs];
         var test = new double[epochs];
         var seconds = new double[epochs];
@@ -110,7 +118,7 @@ public static class Program
         AnsiConsole.Write(Results(train, test, median));
         Console.WriteLine($"wrote {samplesPath} (100 digits drawn from the model), {curvePath}, {weightsPath} (nn.Sequential names: 0.weight, 0.bias, 0.mask, 2.weight, 2.bias, 2.mask)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"result: epochs={epochs} train_nll={train[^1]:0.00} test_nll={test[^1]:0.00} seconds_per_epoch={median:0.000}"));
+            $"result: epochs={epochs} train_nll={train[^1]:0.00} test_nll={test[^1]:0.00} seconds_per_epoch={median:0.000}{(threads == 1 ? "" : $" threads={threads}")}"));
         return 0;
     }
 

@@ -22,11 +22,18 @@ public sealed class Training
     private readonly float[] batch = new float[BatchSize * Digits.Pixels];
     private readonly float[] logits = new float[BatchSize * Digits.Pixels];
     private readonly float[] gradient = new float[BatchSize * Digits.Pixels];
+    private readonly int threads;
 
-    /// <summary>A new network (<c>new Made(seed)</c>) and optimizer; the shuffles follow <paramref name="seed"/> too.</summary>
-    public Training(Digits digits, int seed)
+    /// <summary>
+    /// A new network (<c>new Made(seed)</c>) and optimizer; the shuffles follow <paramref name="seed"/> too. The network's
+    /// passes run on up to <paramref name="threads"/> threads (the loss and Adam on the calling one); a given number of
+    /// threads gives the same numbers on every run, and other numbers of threads the same within float rounding.
+    /// </summary>
+    public Training(Digits digits, int seed, int threads = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         this.digits = digits;
+        this.threads = threads;
         Network = new Made(seed);
         optimizer = new Adam(Network, lr: 1e-3f, weightDecay: 1e-4f);
         schedule = new StepLR(optimizer, stepSize: 45, gamma: 0.1f);
@@ -61,10 +68,10 @@ public sealed class Training
                     .CopyTo(batch.AsSpan(n * Digits.Pixels));
             }
 
-            Network.ForwardTraining(batch, logits);
+            Network.ForwardTraining(batch, logits, threads);
             total += Nll(logits, batch, gradient, BatchSize);
             optimizer.ZeroGrad();
-            Network.Backward(gradient, inputGrad: default);
+            Network.Backward(gradient, inputGrad: default, threads);
             optimizer.Step();
         }
 
@@ -81,7 +88,7 @@ public sealed class Training
             int n = Math.Min(BatchSize, count - start);
             ReadOnlySpan<float> x = images.AsSpan(start * Digits.Pixels, n * Digits.Pixels);
             Span<float> y = logits.AsSpan(0, n * Digits.Pixels);
-            Network.Forward(x, y);
+            Network.Forward(x, y, threads);
             sum += Nll(y, x, gradient.AsSpan(0, n * Digits.Pixels), n) * n;
         }
 

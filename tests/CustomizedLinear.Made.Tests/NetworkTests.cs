@@ -158,6 +158,29 @@ public sealed class NetworkTests
     }
 
     [Fact]
+    public void TrainingOnTwoThreads_RepeatsBitForBit_AndFollowsOneThread()
+    {
+        // One epoch each: two threads twice give the same weights, and one thread the same NLL within rounding
+        // (the weight gradients are summed per tile, then added in tile order).
+        double Epoch(int threads, out float[] weights)
+        {
+            var training = new Training(Data, seed: 2, threads);
+            training.TrainEpoch();
+            weights = training.Network.Layer2.Weights.ToArray();
+            return training.Evaluate(Data.Test, Data.TestCount);
+        }
+
+        double two = Epoch(2, out float[] twoWeights);
+        double again = Epoch(2, out float[] againWeights);
+        double one = Epoch(1, out float[] oneWeights);
+        Assert.Equal(two, again);
+        Assert.Equal(twoWeights, againWeights);
+        Assert.Equal(one, two, 1e-3 * one);
+        Assert.NotEqual(oneWeights, new float[oneWeights.Length]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Training(Data, seed: 2, threads: 0));
+    }
+
+    [Fact]
     public void ATrainingEpoch_AllocatesNothing_OnceWarm()
     {
         // Two epochs take every method past the JIT's tier-up (90 steps each); the third must allocate nothing.
