@@ -116,7 +116,7 @@ public class ParallelTrainingBenchmarks
         double loss = Training.Nll(_logits, _x, _gradient, MadeBatch);
         _adam.ZeroGrad();
         _made.Backward(_gradient, inputGrad: default, threads);
-        _adam.Step();
+        _adam.Step(threads);
         return loss;
     }
 

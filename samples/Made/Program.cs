@@ -34,7 +34,7 @@ public static class Program
         });
         var output = new Option<DirectoryInfo>("--out") { Description = "The folder for samples.png, training-curve.png and made.safetensors (default: the current one)." };
         var seed = new Option<int>("--seed") { Description = "The seed of the weights, the shuffles and the drawn samples.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Threads for the network's passes (the loss and Adam stay on one); the reference times are one thread's.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads for the network's passes and Adam (the loss stays on one); the reference times are one thread's.", DefaultValueFactory = _ => 1 };
         threads.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)

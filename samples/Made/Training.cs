@@ -26,7 +26,7 @@ public sealed class Training
 
     /// <summary>
     /// A new network (<c>new Made(seed)</c>) and optimizer; the shuffles follow <paramref name="seed"/> too. The network's
-    /// passes run on up to <paramref name="threads"/> threads (the loss and Adam on the calling one); a given number of
+    /// passes and Adam's step run on up to <paramref name="threads"/> threads (the loss on the calling one); a given number of
     /// threads gives the same numbers on every run, and other numbers of threads the same within float rounding.
     /// </summary>
     public Training(Digits digits, int seed, int threads = 1)
@@ -72,7 +72,7 @@ public sealed class Training
             total += Nll(logits, batch, gradient, BatchSize);
             optimizer.ZeroGrad();
             Network.Backward(gradient, inputGrad: default, threads);
-            optimizer.Step();
+            optimizer.Step(threads);
         }
 
         schedule.Step();

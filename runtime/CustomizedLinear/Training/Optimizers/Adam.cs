@@ -76,16 +76,7 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     public sealed override void Step()
     {
-        _step++;
-        float lr = LearningRate;
-
-        // Bias corrections in double, like PyTorch's Python floats.
-        double biasCorrection1 = 1.0 - Math.Pow(_beta1, _step);
-        double biasCorrection2 = 1.0 - Math.Pow(_beta2, _step);
-        float stepSize = (float)(lr / biasCorrection1);
-        float biasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2);
-        float decay = (float)(1.0 - (double)lr * _weightDecay);
-
+        Scalars scalars = Advance();
         for (int index = 0; index < ParameterCount; index++)
         {
             Span<float> parameter = GetParameter(index, out ReadOnlySpan<float> gradient);
@@ -93,7 +84,88 @@ public class Adam : Optimizer
             float[] expAvg = GetState(_expAvg, index, length, out _);
             float[] expAvgSq = GetState(_expAvgSq, index, length, out _);
 
-            Update(parameter, gradient, expAvg, expAvgSq, stepSize, biasCorrection2Sqrt, decay);
+            Update(parameter, gradient, expAvg, expAvgSq, scalars);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Step()"/> with the parameters cut into chunks of <see cref="ChunkLength"/> values on up to
+    /// <paramref name="degreeOfParallelism"/> threads: the update is element-wise and the chunks start on whole
+    /// vectors, so every value goes through the same operations as in <see cref="Step()"/>, and the result is the same
+    /// bit for bit. Allocation-free once warm (the chunk table is made on the first call).
+    /// </summary>
+    /// <param name="degreeOfParallelism">At most this many threads; 1 is <see cref="Step()"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degreeOfParallelism"/> is less than 1.</exception>
+    public sealed override void Step(int degreeOfParallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+        if (degreeOfParallelism == 1)
+        {
+            Step();
+            return;
+        }
+
+        // The moments are made here, on this thread: the chunks only read the state arrays' references.
+        for (int index = 0; index < ParameterCount; index++)
+        {
+            int length = GetParameter(index, out _).Length;
+            GetState(_expAvg, index, length, out _);
+            GetState(_expAvgSq, index, length, out _);
+        }
+
+        var job = new StepJob { Optimizer = this, Chunks = _chunks ??= ChunkTable(), Scalars = Advance() };
+        CompilerServices.ParallelTiles.Run(ref job, job.Chunks.Length / 3, degreeOfParallelism);
+    }
+
+    /// <summary>Values per chunk of a parallel step: 64 KB of each of the four arrays, a multiple of every vector width.</summary>
+    private const int ChunkLength = 16 * 1024;
+
+    /// <summary>(parameter, start, length) of every chunk, parameter by parameter; made on the first parallel step.</summary>
+    private int[]? _chunks;
+
+    private int[] ChunkTable()
+    {
+        var chunks = new List<int>();
+        for (int index = 0; index < ParameterCount; index++)
+        {
+            int length = GetParameter(index, out _).Length;
+            for (int start = 0; start < length; start += ChunkLength)
+            {
+                chunks.AddRange([index, start, Math.Min(ChunkLength, length - start)]);
+            }
+        }
+
+        return [.. chunks];
+    }
+
+    /// <summary>The step's count and what follows from it, the same for every parameter.</summary>
+    private Scalars Advance()
+    {
+        _step++;
+        float lr = LearningRate;
+
+        // Bias corrections in double, like PyTorch's Python floats.
+        double biasCorrection1 = 1.0 - Math.Pow(_beta1, _step);
+        double biasCorrection2 = 1.0 - Math.Pow(_beta2, _step);
+        return new Scalars((float)(lr / biasCorrection1), (float)Math.Sqrt(biasCorrection2), (float)(1.0 - (double)lr * _weightDecay));
+    }
+
+    private readonly record struct Scalars(float StepSize, float BiasCorrection2Sqrt, float Decay);
+
+    /// <summary>One chunk of a parallel step.</summary>
+    private struct StepJob : CompilerServices.ITileJob
+    {
+        public Adam Optimizer;
+        public int[] Chunks;
+        public Scalars Scalars;
+
+        public readonly void Run(int chunk)
+        {
+            int index = Chunks[3 * chunk], start = Chunks[(3 * chunk) + 1], length = Chunks[(3 * chunk) + 2];
+            Span<float> parameter = Optimizer.GetParameter(index, out ReadOnlySpan<float> gradient);
+            Optimizer.Update(
+                parameter.Slice(start, length), gradient.Slice(start, length),
+                Optimizer._expAvg[index].AsSpan(start, length), Optimizer._expAvgSq[index].AsSpan(start, length), Scalars);
         }
     }
 
@@ -104,9 +176,9 @@ public class Adam : Optimizer
     /// so the vector and scalar paths give the same bits (and the bits of the earlier element-wise passes). Not
     /// PyTorch's bits: it computes <c>1 − β</c> in double and the first moment with <c>lerp</c>, a few ulps apart.
     /// </summary>
-    private void Update(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
-        float stepSize, float biasCorrection2Sqrt, float decay)
+    private void Update(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq, Scalars scalars)
     {
+        (float stepSize, float biasCorrection2Sqrt, float decay) = scalars;
         bool coupledDecay = _weightDecay != 0f && !_decoupledWeightDecay;
         bool decoupledDecay = _weightDecay != 0f && _decoupledWeightDecay;
         float beta1 = _beta1, beta2 = _beta2, oneMinusBeta1 = 1f - _beta1, oneMinusBeta2 = 1f - _beta2;

@@ -10,7 +10,7 @@ namespace CustomizedLinear;
 /// <see cref="IMaskedLinear.Bias"/>, updated from <see cref="IMaskedLinear.WeightGrad"/> and
 /// <see cref="IMaskedLinear.BiasGrad"/>. Only connected weights exist in the packed spans, so only
 /// connected weights are ever updated. Per-parameter state (momentum buffers, moments) lives in the
-/// optimizer and is allocated on the first <see cref="Step"/>.
+/// optimizer and is allocated on the first <see cref="Step()"/>.
 /// </summary>
 public abstract class Optimizer
 {
@@ -69,7 +69,7 @@ public abstract class Optimizer
         _learningRate = learningRate;
     }
 
-    /// <summary>The learning rate used by the next <see cref="Step"/>; may be changed between steps (schedules).</summary>
+    /// <summary>The learning rate used by the next <see cref="Step()"/>; may be changed between steps (schedules).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative or NaN.</exception>
     public float LearningRate
     {
@@ -101,6 +101,20 @@ public abstract class Optimizer
 
     /// <summary>Performs one update of every parameter from the accumulated gradients.</summary>
     public abstract void Step();
+
+    /// <summary>
+    /// <see cref="Step()"/> on up to <paramref name="degreeOfParallelism"/> threads, for the training loops that run a
+    /// network's passes on several threads. Optimizers whose update is element-wise without scratch (<see cref="Adam"/>,
+    /// <see cref="AdamW"/>) split the parameters into chunks and give the same bits as <see cref="Step()"/>; the others
+    /// (<see cref="Sgd"/>, and subclasses that do not override this) run <see cref="Step()"/> on the calling thread.
+    /// </summary>
+    /// <param name="degreeOfParallelism">At most this many threads; 1 is <see cref="Step()"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degreeOfParallelism"/> is less than 1.</exception>
+    public virtual void Step(int degreeOfParallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+        Step();
+    }
 
     /// <summary>
     /// Returns parameter <paramref name="index"/> (a layer's packed weights or its bias) and its gradient.

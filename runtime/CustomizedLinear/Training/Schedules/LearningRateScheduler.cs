@@ -4,8 +4,8 @@ using System.Globalization;
 namespace CustomizedLinear;
 
 /// <summary>
-/// Base of the <c>torch.optim.lr_scheduler</c>-style schedules: each <see cref="Step"/> (once per epoch, after
-/// the optimizer's <see cref="Optimizer.Step"/>) sets the optimizer's <see cref="Optimizer.LearningRate"/> to
+/// Base of the <c>torch.optim.lr_scheduler</c>-style schedules: each <see cref="Step()"/> (once per epoch, after
+/// the optimizer's <see cref="Optimizer.Step()"/>) sets the optimizer's <see cref="Optimizer.LearningRate"/> to
 /// the rate PyTorch's scheduler gives after the same number of <c>step()</c> calls.
 /// </summary>
 /// <remarks>
@@ -32,7 +32,7 @@ namespace CustomizedLinear;
 /// </para>
 /// <para>
 /// A schedule of your own overrides <see cref="ComputeLearningRate"/> (PyTorch's <c>get_lr()</c>) and ends its
-/// constructor with <see cref="Step"/>, as PyTorch's <c>LRScheduler.__init__</c> ends with its initial
+/// constructor with <see cref="Step()"/>, as PyTorch's <c>LRScheduler.__init__</c> ends with its initial
 /// <c>step()</c>; until then <see cref="LastEpoch"/> is −1.
 /// </para>
 /// </remarks>
@@ -58,12 +58,12 @@ public abstract class LearningRateScheduler
     }
 
     /// <summary>
-    /// The rate set on the optimizer by the last <see cref="Step"/> (the constructor's included); PyTorch's
+    /// The rate set on the optimizer by the last <see cref="Step()"/> (the constructor's included); PyTorch's
     /// <c>get_last_lr()</c>. A rate set on the optimizer since then is not reflected here.
     /// </summary>
     public float LearningRate => _learningRate;
 
-    /// <summary>The number of <see cref="Step"/> calls after the constructor's: 0 right after construction.</summary>
+    /// <summary>The number of <see cref="Step()"/> calls after the constructor's: 0 right after construction.</summary>
     public int LastEpoch { get; private set; }
 
     /// <summary>The optimizer's rate when the schedule was made, in double (PyTorch's <c>base_lrs</c>).</summary>
@@ -71,7 +71,7 @@ public abstract class LearningRateScheduler
 
     /// <summary>
     /// Advances <see cref="LastEpoch"/> by one and sets the optimizer's <see cref="Optimizer.LearningRate"/> to the
-    /// rate of that epoch. Call it once per epoch, after the optimizer's <see cref="Optimizer.Step"/>.
+    /// rate of that epoch. Call it once per epoch, after the optimizer's <see cref="Optimizer.Step()"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">
     /// The schedule computed a negative or NaN rate (which the optimizer does not accept); nothing is changed.
