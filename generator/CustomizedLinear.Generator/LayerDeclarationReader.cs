@@ -27,7 +27,7 @@ internal static class LayerDeclarationReader
         [
             "InputSize", "OutputSize", "ConnectionCount", "HasBias", "Weights", "Bias", "WeightGrad", "BiasGrad",
             "Forward", "Backward", "ZeroGrad", "LoadDenseWeight", "CopyDenseWeight", "IsConnected",
-            "_weights", "_bias", "_weightGrad", "_biasGrad",
+            "_weights", "_bias", "_weightGrad", "_biasGrad", "_tileGradients",
         ],
         "IMaskedLinear");
 

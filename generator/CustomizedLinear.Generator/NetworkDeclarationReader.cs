@@ -29,6 +29,7 @@ internal static class NetworkDeclarationReader
         "a network holds its layers in instances",
         [
             "InputSize", "OutputSize", "Layers", "NamedLayers", "Forward", "ForwardTraining", "Backward", "ZeroGrad",
+            "ForwardCore", "ForwardTrainingCore", "BackwardCore",
             "_layers", "_namedLayers", "_saved", "_grads", "_trainingBatch",
         ],
         "IMaskedNetwork");

@@ -44,3 +44,9 @@ public static partial class Outer
 public partial class ParallelLayer
 {
 }
+
+/// <summary>More weights than one chunk of the parallel backward pass's reduction (16,384), with a partial last chunk.</summary>
+[MaskedLinear("masks/parallel-large.txt")]
+public partial class ParallelLargeLayer
+{
+}

@@ -5,6 +5,7 @@ using Xunit;
 namespace CustomizedLinear.Layers.Tests;
 
 /// <summary>The optional multi-threaded Forward overload.</summary>
+[Collection(nameof(ParallelPaths))]
 public sealed class ParallelForwardTests
 {
     [Theory]

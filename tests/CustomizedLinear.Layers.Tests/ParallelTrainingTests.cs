@@ -11,6 +11,7 @@ namespace CustomizedLinear.Layers.Tests;
 /// <c>Backward</c> and <c>Forward</c>. Each against the dense double reference, the same degree run twice for the same
 /// bits, one thread for the rows each tile writes on its own, and canaries around every span.
 /// </summary>
+[Collection(nameof(ParallelPaths))]
 public sealed class ParallelTrainingTests
 {
     /// <summary>Partial groups, exactly one group per tile, more tiles than threads, fewer samples than threads × groups.</summary>
@@ -23,19 +24,53 @@ public sealed class ParallelTrainingTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void LayerBackwardEqualsTheDenseReferenceAndRepeatsBitForBit(int batch, int degree)
+    public void LayerBackwardEqualsTheDenseReferenceAndRepeatsBitForBit(int batch, int degree) =>
+        CheckLayerBackward(new ParallelLayer(seed: 5), batch, degree, (l, x, dy, dx, d) => l.Backward(x, dy, dx, d));
+
+    [Theory]
+    [InlineData(300, 2)]
+    [InlineData(200, 3)]
+    public void ALayerOfSeveralReductionChunksEqualsTheDenseReference(int batch, int degree) =>
+        CheckLayerBackward(new ParallelLargeLayer(seed: 6), batch, degree, (l, x, dy, dx, d) => l.Backward(x, dy, dx, d));
+
+    [Fact]
+    public void OneGroupPerTileGivesTheBitsOfOneThread()
     {
-        var layer = new ParallelLayer(seed: 5);
+        // Two tiles of one sample group each: tile 1's sums are added to tile 0's, as one thread adds group 1's.
+        if (CompilerServices.SparseKernels.VectorBits == 0)
+        {
+            return;
+        }
+
+        int group = 4 * (CompilerServices.SparseKernels.VectorBits / 32);
+        var layer = new ParallelLargeLayer(seed: 7);
+        var random = new Random(2);
+        float[] x = DenseReference.RandomFloats(random, 2 * group * ParallelLargeLayer.InputSize);
+        float[] dy = DenseReference.RandomFloats(random, 2 * group * ParallelLargeLayer.OutputSize);
+        layer.Backward(x, dy, default);
+        float[] one = layer.WeightGrad.ToArray(), oneBias = layer.BiasGrad.ToArray();
+        layer.ZeroGrad();
+        layer.Backward(x, dy, default, 2);
+        Assert.Equal(one, layer.WeightGrad.ToArray());
+        Assert.Equal(oneBias, layer.BiasGrad.ToArray());
+    }
+
+    private delegate void BackwardOn<T>(T layer, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int degree);
+
+    private static void CheckLayerBackward<T>(T layer, int batch, int degree, BackwardOn<T> backward)
+        where T : IMaskedLinear
+    {
+        int inputs = layer.InputSize, outputs = layer.OutputSize;
         var random = new Random(batch * 31 + degree);
         bool[,] mask = MaskOf(layer);
         double[] dense = DenseReference.DenseFromPacked(mask, layer.Weights);
-        float[] x = DenseReference.RandomFloats(random, batch * ParallelLayer.InputSize);
-        float[] dy = DenseReference.RandomFloats(random, batch * ParallelLayer.OutputSize);
+        float[] x = DenseReference.RandomFloats(random, batch * inputs);
+        float[] dy = DenseReference.RandomFloats(random, batch * outputs);
         (double[] dx, double[] dw, double[] db) = DenseReference.Backward(mask, dense, x, dy, batch);
 
         // Gradients already there are added to, as one thread does.
-        float[] startW = DenseReference.RandomFloats(random, ParallelLayer.ConnectionCount);
-        float[] startB = DenseReference.RandomFloats(random, ParallelLayer.OutputSize);
+        float[] startW = DenseReference.RandomFloats(random, layer.ConnectionCount);
+        float[] startB = DenseReference.RandomFloats(random, outputs);
         double[] expectedW = DenseReference.PackedFromDense(mask, dw).Select((g, i) => g + startW[i]).ToArray();
         double[] expectedB = db.Select((g, i) => g + startB[i]).ToArray();
 
@@ -43,8 +78,8 @@ public sealed class ParallelTrainingTests
         {
             startW.CopyTo(layer.WeightGrad);
             startB.CopyTo(layer.BiasGrad);
-            float[] inputSpace = Canaried(batch * ParallelLayer.InputSize);
-            layer.Backward(Canaried(x), Canaried(dy), inputSpace.AsSpan(Pad, x.Length), threads);
+            float[] inputSpace = Canaried(batch * inputs);
+            backward(layer, Canaried(x), Canaried(dy), inputSpace.AsSpan(Pad, x.Length), threads);
             AssertCanaries(inputSpace, x.Length, "inputGrad");
             inputGrad = inputSpace.AsSpan(Pad, x.Length).ToArray();
             biasGrad = layer.BiasGrad.ToArray();
@@ -67,7 +102,7 @@ public sealed class ParallelTrainingTests
         // Without an input gradient: the same weight gradients.
         startW.CopyTo(layer.WeightGrad);
         startB.CopyTo(layer.BiasGrad);
-        layer.Backward(x, dy, default, degree);
+        backward(layer, x, dy, default, degree);
         Assert.Equal(weightGrad, layer.WeightGrad.ToArray());
     }
 
@@ -100,7 +135,7 @@ public sealed class ParallelTrainingTests
 
     [Theory]
     [InlineData("Wide", 100, 2)]
-    [InlineData("Made", 64, 2)]
+    [InlineData("Made", 200, 2)]
     [InlineData("Smooth", 300, 3)]
     [InlineData("Table", 129, 2)]
     [InlineData("User", 200, 4)]
@@ -153,6 +188,36 @@ public sealed class ParallelTrainingTests
         }
 
         Assert.Equal("degreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => backward(outputGrad, default, 0)).ParamName);
+    }
+
+    [Fact]
+    public void SeveralCallersOfOneNetworksParallelForwardGetTheirOwnResults()
+    {
+        // The docs promise concurrent Forward calls; with degrees above 1 they also share the worker threads.
+        (IMaskedNetwork net, _) = NetworkTests.Make("Wide");
+        var wide = (WideNet)net;
+        const int Batch = 200, Callers = 4;
+        float[][] inputs = Enumerable.Range(0, Callers).Select(c => DenseReference.RandomFloats(new Random(c), Batch * WideNet.InputSize)).ToArray();
+        float[][] expected = inputs.Select(x =>
+        {
+            var y = new float[Batch * WideNet.OutputSize];
+            wide.Forward(x, y);
+            return y;
+        }).ToArray();
+        float[][] actual = inputs.Select(_ => new float[Batch * WideNet.OutputSize]).ToArray();
+        var threads = Enumerable.Range(0, Callers).Select(c => new System.Threading.Thread(() =>
+        {
+            for (int repeat = 0; repeat < 50; repeat++)
+            {
+                wide.Forward(inputs[c], actual[c], 2);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        for (int c = 0; c < Callers; c++)
+        {
+            Assert.Equal(expected[c], actual[c]);
+        }
     }
 
     /// <summary>A network's <c>degreeOfParallelism</c> overloads (members of the generated class, not of <see cref="IMaskedNetwork"/>).</summary>
@@ -213,6 +278,7 @@ public sealed class ParallelTrainingTests
 /// measured process-wide by the benchmarks' memory diagnoser (<c>bench/README.md</c>): here the test runner's own
 /// threads allocate at the same time.
 /// </summary>
+[Collection(nameof(ParallelPaths))]
 public sealed class ParallelAllocationTests
 {
     [Fact]
@@ -248,4 +314,13 @@ public sealed class ParallelAllocationTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+}
+
+/// <summary>
+/// The tests of the parallel paths run alone: they share the worker threads and the pooled runners, and the allocation
+/// test must not see another test's runner rented on its thread.
+/// </summary>
+[CollectionDefinition(nameof(ParallelPaths), DisableParallelization = true)]
+public sealed class ParallelPaths
+{
 }

@@ -130,13 +130,7 @@ internal static class LayerEmitter
         w.WriteLine("/// The result is bitwise the same. Allocation-free in steady state, like the single-threaded path.");
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output, int degreeOfParallelism)");
-        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
-        w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (degreeOfParallelism == 1 || batch / 2 < {Threshold(layer.Kernels.BatchThreshold)})");
-        w.WriteLine("Forward(input, output);");
-        w.WriteLine("return;");
-        w.CloseBlock();
-        w.WriteLine();
+        WriteOneThreadHandOff(w, layer, $"{Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output)", "Forward(input, output);");
         w.WriteLine($"{Names.SparseKernels}.ForwardParallel({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize, degreeOfParallelism);");
         w.CloseBlock();
         w.WriteLine();
@@ -302,12 +296,7 @@ internal static class LayerEmitter
         w.WriteLine();
         w.WriteLine("/// <summary>The same on up to <paramref name=\"degreeOfParallelism\"/> threads (bitwise the same result).</summary>");
         w.OpenBlock($"void {Names.FusedLayer}.ForwardActivated({Names.ReadOnlySpan} input, {Names.Span} output, {Names.FusedActivation} activation, int degreeOfParallelism)");
-        w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (degreeOfParallelism <= 1 || batch / 2 < {Threshold(layer.Kernels.BatchThreshold)})");
-        w.WriteLine($"(({Names.FusedLayer})this).ForwardActivated(input, output, activation);");
-        w.WriteLine("return;");
-        w.CloseBlock();
-        w.WriteLine();
+        WriteOneThreadHandOff(w, layer, $"{Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output)", $"(({Names.FusedLayer})this).ForwardActivated(input, output, activation);");
         w.WriteLine($"{Names.SparseKernels}.ForwardParallel({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize, degreeOfParallelism, activation);");
         w.CloseBlock();
     }
@@ -322,13 +311,7 @@ internal static class LayerEmitter
         w.WriteLine("/// degree gives the same bits on every run, equal to one thread's within float rounding. Allocation-free in steady state.");
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void Backward({Names.ReadOnlySpan} input, {Names.ReadOnlySpan} outputGrad, {Names.Span} inputGrad, int degreeOfParallelism)");
-        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
-        w.WriteLine($"int batch = {Names.SpanShapes}.BackwardBatch(InputSize, OutputSize, input, outputGrad, inputGrad);");
-        w.OpenBlock($"if (degreeOfParallelism == 1 || batch / 2 < {Threshold(layer.Kernels.BatchThreshold)})");
-        w.WriteLine("Backward(input, outputGrad, inputGrad);");
-        w.WriteLine("return;");
-        w.CloseBlock();
-        w.WriteLine();
+        WriteOneThreadHandOff(w, layer, $"{Names.SpanShapes}.BackwardBatch(InputSize, OutputSize, input, outputGrad, inputGrad)", "Backward(input, outputGrad, inputGrad);");
         w.WriteLine("float[] weightGrad = _weightGrad ??= new float[ConnectionCount];");
         if (layer.HasBias)
         {
@@ -382,6 +365,22 @@ internal static class LayerEmitter
 
         w.CloseBlock();
         w.CloseBlock();
+    }
+
+    /// <summary>
+    /// The head of every <c>degreeOfParallelism</c> overload: the degree and the spans checked, and batches below the
+    /// batch kernels' threshold (or a degree of 1) handed to the one-thread method. Larger batches go to the parallel
+    /// kernels, which run one tile on the calling thread when the batch does not fill two.
+    /// </summary>
+    private static void WriteOneThreadHandOff(SourceWriter w, LayerModel layer, string batch, string oneThread)
+    {
+        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
+        w.WriteLine($"int batch = {batch};");
+        w.OpenBlock($"if (degreeOfParallelism == 1 || batch < {Threshold(layer.Kernels.BatchThreshold)})");
+        w.WriteLine(oneThread);
+        w.WriteLine("return;");
+        w.CloseBlock();
+        w.WriteLine();
     }
 
     /// <summary>The plan's batch threshold as the generated code reads it.</summary>

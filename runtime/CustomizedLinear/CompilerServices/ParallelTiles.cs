@@ -47,12 +47,24 @@ internal static unsafe class ParallelTiles
     /// </summary>
     public static int Cut(int batch, int degree, int group, out int rows)
     {
+        degree = Math.Max(degree, 1);
         int share = (int)(((long)batch + degree - 1) / degree);
         rows = (int)Math.Min(batch, ((long)share + group - 1) / group * group);
         return rows == 0 ? 0 : (batch + rows - 1) / rows;
     }
 
-    /// <summary>Runs tiles <c>0 … tiles − 1</c> of <paramref name="job"/> on the calling thread and up to <c>degree − 1</c> others; returns when all are done.</summary>
+    /// <summary>The first row of <paramref name="tile"/> and how many rows it has, for tiles of <paramref name="rows"/> rows over <paramref name="batch"/>.</summary>
+    public static int Rows(int tile, int rows, int batch, out int first)
+    {
+        first = tile * rows;
+        return Math.Min(rows, batch - first);
+    }
+
+    /// <summary>
+    /// Runs tiles <c>0 … tiles − 1</c> of <paramref name="job"/> on the calling thread and up to <c>degree − 1</c> others;
+    /// returns when all are done. <paramref name="job"/> must live on the caller's stack (the ref structs do; a struct
+    /// field of a heap object could move while the workers read it through the pointer).
+    /// </summary>
     public static void Run<TJob>(ref TJob job, int tiles, int degree)
         where TJob : struct, ITileJob, allows ref struct
     {
@@ -66,8 +78,12 @@ internal static unsafe class ParallelTiles
             return;
         }
 
+        int workers = Math.Min(Math.Min(degree, tiles), Environment.ProcessorCount) - 1;
+
+        // Made before the job is published: a thread that fails to start must not leave a worker holding it.
+        Worker.EnsureCount(workers);
         TileRunner runner = TileRunner.Rent();
-        runner.Run(Unsafe.AsPointer(ref job), &Invoke<TJob>, tiles, Math.Min(Math.Min(degree, tiles), Environment.ProcessorCount) - 1);
+        runner.Run(Unsafe.AsPointer(ref job), &Invoke<TJob>, tiles, workers);
     }
 
     /// <summary>
@@ -137,14 +153,8 @@ internal static unsafe class ParallelTiles
             error?.Throw();
         }
 
-        /// <summary>A worker's part: tiles until none is left, then let go of the runner.</summary>
-        public void Execute()
-        {
-            TakeTiles();
-            Leave();
-        }
-
-        private void TakeTiles()
+        /// <summary>Tiles until none is left; a worker then lets go of its offer slot and of the runner (<see cref="Leave"/>).</summary>
+        public void TakeTiles()
         {
             int tile;
             while ((tile = Interlocked.Increment(ref _next) - 1) < _tiles)
@@ -171,10 +181,12 @@ internal static unsafe class ParallelTiles
         /// <summary>
         /// Spins while the other tiles are likely to finish soon, then waits on the runner's monitor. Not a
         /// <see cref="ManualResetEventSlim"/>: it makes its lock object on its first blocking wait, an allocation at
-        /// a random later call.
+        /// a random later call. Not interruptible: the job lives on this thread's stack, so an interrupt is held back
+        /// until every claimed tile is done, then rethrown.
         /// </summary>
         private void WaitForTiles()
         {
+            ThreadInterruptedException? interrupted = null;
             var spin = default(SpinWait);
             while (Volatile.Read(ref _unfinished) != 0 && !spin.NextSpinWillYield)
             {
@@ -186,16 +198,33 @@ internal static unsafe class ParallelTiles
                 return;
             }
 
-            lock (this)
+            while (true)
             {
-                while (Volatile.Read(ref _unfinished) != 0)
+                try
                 {
-                    Monitor.Wait(this);
+                    lock (this)
+                    {
+                        while (Volatile.Read(ref _unfinished) != 0)
+                        {
+                            Monitor.Wait(this);
+                        }
+                    }
+
+                    break;
                 }
+                catch (ThreadInterruptedException e)
+                {
+                    interrupted ??= e;
+                }
+            }
+
+            if (interrupted is not null)
+            {
+                ExceptionDispatchInfo.Throw(interrupted);
             }
         }
 
-        private void Leave()
+        public void Leave()
         {
             if (Interlocked.Decrement(ref _holders) != 0)
             {
@@ -203,6 +232,7 @@ internal static unsafe class ParallelTiles
             }
 
             _job = null;
+            _error = null;
             for (int i = 0; i < s_spares.Length; i++)
             {
                 if (Interlocked.CompareExchange(ref s_spares[i], this, null) is null)
@@ -230,32 +260,31 @@ internal static unsafe class ParallelTiles
             thread.Start();
         }
 
-        /// <summary>Worker <paramref name="index"/>, made on first use.</summary>
-        public static Worker At(int index)
+        /// <summary>Worker <paramref name="index"/>; <see cref="EnsureCount"/> made it.</summary>
+        public static Worker At(int index) => Volatile.Read(ref s_workers)[index];
+
+        /// <summary>Makes workers until there are <paramref name="count"/>.</summary>
+        public static void EnsureCount(int count)
         {
-            Worker[] workers = Volatile.Read(ref s_workers);
-            if (index < workers.Length)
+            if (count <= Volatile.Read(ref s_workers).Length)
             {
-                return workers[index];
+                return;
             }
 
             lock (s_grow)
             {
-                workers = s_workers;
-                if (index >= workers.Length)
+                Worker[] workers = s_workers;
+                if (count > workers.Length)
                 {
-                    var grown = new Worker[index + 1];
+                    var grown = new Worker[count];
                     workers.CopyTo(grown, 0);
-                    for (int i = workers.Length; i <= index; i++)
+                    for (int i = workers.Length; i < count; i++)
                     {
                         grown[i] = new Worker(i);
                     }
 
                     Volatile.Write(ref s_workers, grown);
-                    workers = grown;
                 }
-
-                return workers[index];
             }
         }
 
@@ -305,8 +334,11 @@ internal static unsafe class ParallelTiles
                     continue;
                 }
 
-                runner.Execute();
+                // The slot is free once the tiles are taken, before the runner is let go: the caller's next layer
+                // may be offered already, and a refused offer would run that layer on one thread.
+                runner.TakeTiles();
                 Volatile.Write(ref _offered, null);
+                runner.Leave();
             }
         }
     }

@@ -154,6 +154,12 @@ public static class SparseKernels
         Vector256.IsHardwareAccelerated ? BatchKernels<V256>.Group :
         BatchKernels<V128>.Group;
 
+    /// <summary>The overload that code generated before fused activations had a parallel path calls.</summary>
+    public static void ForwardParallel(
+        ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism) =>
+        ForwardParallel(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize, degreeOfParallelism, FusedActivation.None);
+
     /// <summary>
     /// <c>Forward</c> (with <paramref name="activation"/> applied in the output pass) with the batch cut into tiles of
     /// whole sample groups on up to <paramref name="degreeOfParallelism"/> threads (<see cref="ParallelTiles"/>).
@@ -161,7 +167,7 @@ public static class SparseKernels
     /// </summary>
     public static void ForwardParallel(
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism, FusedActivation activation = FusedActivation.None)
+        ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism, FusedActivation activation)
     {
         if (VectorBits == 0)
         {
@@ -236,7 +242,15 @@ public static class SparseKernels
             OutputSize = outputSize,
             Rows = rows,
         };
-        ParallelTiles.Run(ref job, tiles, degreeOfParallelism);
+        try
+        {
+            ParallelTiles.Run(ref job, tiles, degreeOfParallelism);
+        }
+        catch
+        {
+            gradients.Clear(tiles - 1);
+            throw;
+        }
 
         var reduce = new ReduceJob { Gradients = gradients, Into = weightGrad, Tiles = tiles - 1 };
         ParallelTiles.Run(ref reduce, (weightGrad.Length + TileGradients.ChunkLength - 1) / TileGradients.ChunkLength, degreeOfParallelism);
@@ -247,7 +261,7 @@ public static class SparseKernels
         }
     }
 
-    /// <summary>One tile of <see cref="ForwardParallel"/>: its rows of the batch through the one-thread kernels.</summary>
+    /// <summary>One tile of <c>ForwardParallel</c>: its rows of the batch through the one-thread kernels.</summary>
     private ref struct ForwardJob : ITileJob
     {
         public ReadOnlySpan<int> OutputStarts, ConnectionInputs;
@@ -259,8 +273,7 @@ public static class SparseKernels
 
         public void Run(int tile)
         {
-            int first = tile * Rows;
-            int rows = Math.Min(Rows, (Input.Length / InputSize) - first);
+            int rows = ParallelTiles.Rows(tile, Rows, Input.Length / InputSize, out int first);
             ConnectionBlocks? blocks = Blocks;
             ForwardCore(OutputStarts, ConnectionInputs, ref blocks, Weights, Bias, Input.Slice(first * InputSize, rows * InputSize), Output.Slice(first * OutputSize, rows * OutputSize), InputSize, OutputSize, Activation);
         }
@@ -278,8 +291,7 @@ public static class SparseKernels
 
         public void Run(int tile)
         {
-            int first = tile * Rows;
-            int rows = Math.Min(Rows, (Input.Length / InputSize) - first);
+            int rows = ParallelTiles.Rows(tile, Rows, Input.Length / InputSize, out int first);
             Span<float> weightGrad = WeightGrad, biasGrad = BiasGrad;
             if (tile > 0)
             {

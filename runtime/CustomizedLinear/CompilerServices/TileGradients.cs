@@ -7,7 +7,8 @@ namespace CustomizedLinear.CompilerServices;
 /// <summary>
 /// A layer's weight and bias gradients for the tiles of a parallel backward pass after the first (the first adds
 /// straight into the layer's own gradients): one zeroed buffer per tile, added into the layer's gradients in tile
-/// order and zeroed again. Kept by the layer instance between calls, so that steady-state calls allocate nothing.
+/// order and zeroed again. Kept by the layer instance between calls, so that steady-state calls allocate nothing;
+/// the price is memory: (degree − 1) × the layer's weights and biases, for as long as the layer lives.
 /// </summary>
 /// <remarks>Used by generated code; not part of the public contract.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -18,12 +19,14 @@ public sealed class TileGradients
 
     private readonly float[][] _tiles;
 
-    private TileGradients(int tiles, int length)
+    /// <summary>Buffers for <paramref name="tiles"/> extra tiles: those of <paramref name="earlier"/> (zero between calls), then new ones.</summary>
+    private TileGradients(int tiles, int length, TileGradients? earlier)
     {
         _tiles = new float[tiles][];
+        int kept = earlier is null || earlier.Length != length ? 0 : Math.Min(tiles, earlier._tiles.Length);
         for (int t = 0; t < tiles; t++)
         {
-            _tiles[t] = new float[length];
+            _tiles[t] = t < kept ? earlier!._tiles[t] : new float[length];
         }
 
         Length = length;
@@ -40,7 +43,16 @@ public sealed class TileGradients
             return built;
         }
 
-        return cache = new TileGradients(tiles, length);
+        return cache = new TileGradients(tiles, length, cache);
+    }
+
+    /// <summary>Zeroes the buffers of extra tiles <c>0 … tiles − 1</c>: after a tile threw, its partial sums must not reach the next call.</summary>
+    internal void Clear(int tiles)
+    {
+        for (int t = 0; t < tiles; t++)
+        {
+            _tiles[t].AsSpan().Clear();
+        }
     }
 
     /// <summary>Extra tile <paramref name="tile"/>'s buffer (zero unless its backward pass has run since the last reduction).</summary>

@@ -93,7 +93,7 @@ namespace Demo
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (degreeOfParallelism == 1 || batch / 2 < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            if (degreeOfParallelism == 1 || batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 Forward(input, output);
                 return;
@@ -152,7 +152,7 @@ namespace Demo
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.BackwardBatch(InputSize, OutputSize, input, outputGrad, inputGrad);
-            if (degreeOfParallelism == 1 || batch / 2 < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            if (degreeOfParallelism == 1 || batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 Backward(input, outputGrad, inputGrad);
                 return;
@@ -223,8 +223,9 @@ namespace Demo
         /// <summary>The same on up to <paramref name="degreeOfParallelism"/> threads (bitwise the same result).</summary>
         void global::CustomizedLinear.CompilerServices.IFusedLayer.ForwardActivated(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::CustomizedLinear.CompilerServices.FusedActivation activation, int degreeOfParallelism)
         {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
             int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (degreeOfParallelism <= 1 || batch / 2 < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            if (degreeOfParallelism == 1 || batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 ((global::CustomizedLinear.CompilerServices.IFusedLayer)this).ForwardActivated(input, output, activation);
                 return;
