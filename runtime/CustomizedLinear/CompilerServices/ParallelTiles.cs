@@ -144,12 +144,25 @@ internal static unsafe class ParallelTiles
                 }
             }
 
-            TakeTiles();
+            // The job lives on this thread's stack: nothing may return before every claimed tile is finished,
+            // whatever is thrown here (an interrupt held back below, an error of a tile).
+            ThreadInterruptedException? interrupted;
+            try
+            {
+                TakeTiles();
+            }
+            finally
+            {
+                interrupted = WaitForTiles();
+            }
 
-            // The job lives on this thread's stack: nothing may return before every claimed tile is finished.
-            WaitForTiles();
             ExceptionDispatchInfo? error = _error;
             Leave();
+            if (interrupted is not null)
+            {
+                ExceptionDispatchInfo.Throw(interrupted);
+            }
+
             error?.Throw();
         }
 
@@ -167,12 +180,14 @@ internal static unsafe class ParallelTiles
                 {
                     Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
                 }
-
-                if (Interlocked.Decrement(ref _unfinished) == 0)
+                finally
                 {
-                    lock (this)
+                    if (Interlocked.Decrement(ref _unfinished) == 0)
                     {
-                        Monitor.PulseAll(this);
+                        lock (this)
+                        {
+                            Monitor.PulseAll(this);
+                        }
                     }
                 }
             }
@@ -182,9 +197,9 @@ internal static unsafe class ParallelTiles
         /// Spins while the other tiles are likely to finish soon, then waits on the runner's monitor. Not a
         /// <see cref="ManualResetEventSlim"/>: it makes its lock object on its first blocking wait, an allocation at
         /// a random later call. Not interruptible: the job lives on this thread's stack, so an interrupt is held back
-        /// until every claimed tile is done, then rethrown.
+        /// until every claimed tile is done and returned, for the caller to rethrow once it has let go of the runner.
         /// </summary>
-        private void WaitForTiles()
+        private ThreadInterruptedException? WaitForTiles()
         {
             ThreadInterruptedException? interrupted = null;
             var spin = default(SpinWait);
@@ -195,7 +210,7 @@ internal static unsafe class ParallelTiles
 
             if (Volatile.Read(ref _unfinished) == 0)
             {
-                return;
+                return null;
             }
 
             while (true)
@@ -218,10 +233,7 @@ internal static unsafe class ParallelTiles
                 }
             }
 
-            if (interrupted is not null)
-            {
-                ExceptionDispatchInfo.Throw(interrupted);
-            }
+            return interrupted;
         }
 
         public void Leave()
@@ -249,7 +261,12 @@ internal static unsafe class ParallelTiles
         private static readonly object s_grow = new();
         private static Worker[] s_workers = [];
 
-        private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
+        /// <summary>
+        /// The worker's sleep. An <see cref="AutoResetEvent"/>, not a <see cref="ManualResetEventSlim"/>: the slim
+        /// event's <c>Set</c> takes a lock when someone waits, where an interrupted caller would throw after its
+        /// job was handed over. A <c>Set</c> that finds nobody waiting only makes the next wait return at once.
+        /// </summary>
+        private readonly AutoResetEvent _wake = new(false);
         private TileRunner? _offered;
         /// <summary>1 while the worker may be blocked on <see cref="_wake"/>.</summary>
         private int _sleeping;
@@ -274,15 +291,12 @@ internal static unsafe class ParallelTiles
             lock (s_grow)
             {
                 Worker[] workers = s_workers;
-                if (count > workers.Length)
+                // Published one by one: a thread that fails to start must not orphan those started before it.
+                for (int i = workers.Length; i < count; i++)
                 {
-                    var grown = new Worker[count];
-                    workers.CopyTo(grown, 0);
-                    for (int i = workers.Length; i < count; i++)
-                    {
-                        grown[i] = new Worker(i);
-                    }
-
+                    var grown = new Worker[i + 1];
+                    s_workers.CopyTo(grown, 0);
+                    grown[i] = new Worker(i);
                     Volatile.Write(ref s_workers, grown);
                 }
             }
@@ -323,11 +337,10 @@ internal static unsafe class ParallelTiles
                 {
                     // Announce the sleep before the last look, with a full fence between them (a plain store could pass the
                     // load), so that an offer made in between is either seen here or sees the announcement and wakes us.
-                    _wake.Reset();
                     Interlocked.Exchange(ref _sleeping, 1);
                     if (Volatile.Read(ref _offered) is null)
                     {
-                        _wake.Wait();
+                        _wake.WaitOne();
                     }
 
                     Volatile.Write(ref _sleeping, 0);

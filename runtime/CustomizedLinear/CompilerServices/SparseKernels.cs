@@ -242,22 +242,24 @@ public static class SparseKernels
             OutputSize = outputSize,
             Rows = rows,
         };
+        // Whatever is thrown (a tile, an interrupt held back until the tiles finished), the extra tiles' buffers are
+        // zero again before it leaves: their partial sums must not reach the next call.
         try
         {
             ParallelTiles.Run(ref job, tiles, degreeOfParallelism);
+            var bias = new ReduceJob { Gradients = gradients, Into = biasGrad, Offset = weightGrad.Length, Tiles = tiles - 1 };
+            for (int chunk = 0; chunk * TileGradients.ChunkLength < biasGrad.Length; chunk++)
+            {
+                bias.Run(chunk);
+            }
+
+            var reduce = new ReduceJob { Gradients = gradients, Into = weightGrad, Tiles = tiles - 1 };
+            ParallelTiles.Run(ref reduce, (weightGrad.Length + TileGradients.ChunkLength - 1) / TileGradients.ChunkLength, degreeOfParallelism);
         }
         catch
         {
             gradients.Clear(tiles - 1);
             throw;
-        }
-
-        var reduce = new ReduceJob { Gradients = gradients, Into = weightGrad, Tiles = tiles - 1 };
-        ParallelTiles.Run(ref reduce, (weightGrad.Length + TileGradients.ChunkLength - 1) / TileGradients.ChunkLength, degreeOfParallelism);
-        var bias = new ReduceJob { Gradients = gradients, Into = biasGrad, Offset = weightGrad.Length, Tiles = tiles - 1 };
-        for (int chunk = 0; chunk * TileGradients.ChunkLength < biasGrad.Length; chunk++)
-        {
-            bias.Run(chunk);
         }
     }
 
