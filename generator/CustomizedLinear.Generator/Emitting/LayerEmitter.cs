@@ -368,15 +368,16 @@ internal static class LayerEmitter
     }
 
     /// <summary>
-    /// The head of every <c>degreeOfParallelism</c> overload: the degree and the spans checked, and batches below the
-    /// batch kernels' threshold (or a degree of 1) handed to the one-thread method. Larger batches go to the parallel
+    /// The head of every <c>degreeOfParallelism</c> overload: a degree of 1 (how a network's one-thread methods call
+    /// their layers) handed to the one-thread method before the spans are checked, so that they are checked once;
+    /// otherwise the spans checked, and batches below the batch kernels' threshold handed over too. Larger batches go to the parallel
     /// kernels, which run one tile on the calling thread when the batch does not fill two.
     /// </summary>
-    private static void WriteOneThreadHandOff(SourceWriter w, LayerModel layer, string batch, string oneThread)
+    private static void WriteOneThreadHandOff(SourceWriter w, LayerModel layer, string checkedBatch, string oneThread)
     {
         w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);");
-        w.WriteLine($"int batch = {batch};");
-        w.OpenBlock($"if (degreeOfParallelism == 1 || batch < {Threshold(layer.Kernels.BatchThreshold)})");
+        w.WriteLine("// A degree of 1 skips the span check here: the one-thread method makes it.");
+        w.OpenBlock($"if (degreeOfParallelism == 1 || {checkedBatch} < {Threshold(layer.Kernels.BatchThreshold)})");
         w.WriteLine(oneThread);
         w.WriteLine("return;");
         w.CloseBlock();

@@ -154,6 +154,17 @@ public static class SparseKernels
         Vector256.IsHardwareAccelerated ? BatchKernels<V256>.Group :
         BatchKernels<V128>.Group;
 
+    /// <summary>The tiles of a parallel pass over <paramref name="batch"/> samples (<see cref="ParallelTiles.Cut"/>), on a machine with batch kernels.</summary>
+    private static int Tiles(int batch, int degreeOfParallelism, out int rows)
+    {
+        if (VectorBits == 0)
+        {
+            throw new PlatformNotSupportedException("No accelerated vectors: the caller takes the per-sample kernels.");
+        }
+
+        return ParallelTiles.Cut(batch, degreeOfParallelism, Group, out rows);
+    }
+
     /// <summary>The overload that code generated before fused activations had a parallel path calls.</summary>
     public static void ForwardParallel(
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
@@ -169,13 +180,7 @@ public static class SparseKernels
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, Span<float> output, int inputSize, int outputSize, int degreeOfParallelism, FusedActivation activation)
     {
-        if (VectorBits == 0)
-        {
-            throw new PlatformNotSupportedException("No accelerated vectors: the caller takes the per-sample kernels.");
-        }
-
-        int batch = input.Length / inputSize;
-        int tiles = ParallelTiles.Cut(batch, degreeOfParallelism, Group, out int rows);
+        int tiles = Tiles(input.Length / inputSize, degreeOfParallelism, out int rows);
         if (tiles <= 1)
         {
             ForwardCore(outputStarts, connectionInputs, ref blockCache, weights, bias, input, output, inputSize, outputSize, activation);
@@ -212,13 +217,7 @@ public static class SparseKernels
         ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad,
         int inputSize, int outputSize, int degreeOfParallelism)
     {
-        if (VectorBits == 0)
-        {
-            throw new PlatformNotSupportedException("No accelerated vectors: the caller takes the per-sample kernels.");
-        }
-
-        int batch = input.Length / inputSize;
-        int tiles = ParallelTiles.Cut(batch, degreeOfParallelism, Group, out int rows);
+        int tiles = Tiles(input.Length / inputSize, degreeOfParallelism, out int rows);
         if (tiles <= 1)
         {
             Backward(outputStarts, connectionInputs, ref blockCache, weights, input, outputGrad, inputGrad, weightGrad, biasGrad, inputSize, outputSize);

@@ -93,8 +93,8 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int degreeOfParallelism)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
-            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (degreeOfParallelism == 1 || batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            // A degree of 1 skips the span check here: the one-thread method makes it.
+            if (degreeOfParallelism == 1 || global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output) < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 Forward(input, output);
                 return;
@@ -147,8 +147,8 @@ namespace Demo
         public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> inputGrad, int degreeOfParallelism)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
-            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.BackwardBatch(InputSize, OutputSize, input, outputGrad, inputGrad);
-            if (degreeOfParallelism == 1 || batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            // A degree of 1 skips the span check here: the one-thread method makes it.
+            if (degreeOfParallelism == 1 || global::CustomizedLinear.CompilerServices.SpanShapes.BackwardBatch(InputSize, OutputSize, input, outputGrad, inputGrad) < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 Backward(input, outputGrad, inputGrad);
                 return;
@@ -219,8 +219,8 @@ namespace Demo
         void global::CustomizedLinear.CompilerServices.IFusedLayer.ForwardActivated(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::CustomizedLinear.CompilerServices.FusedActivation activation, int degreeOfParallelism)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
-            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (degreeOfParallelism == 1 || batch < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            // A degree of 1 skips the span check here: the one-thread method makes it.
+            if (degreeOfParallelism == 1 || global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output) < global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
             {
                 ((global::CustomizedLinear.CompilerServices.IFusedLayer)this).ForwardActivated(input, output, activation);
                 return;
