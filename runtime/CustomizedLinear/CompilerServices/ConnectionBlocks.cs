@@ -8,8 +8,8 @@ namespace CustomizedLinear.CompilerServices;
 /// The kernel choices for a layer that are made at run time, in one place: the connections cut into blocks of inputs, so that the
 /// batch kernels keep one block's transposed inputs in cache while they sweep all outputs (one cut for the
 /// forward pass and one for the backward pass, which pay differently for short ranges), and in each cut the
-/// shared spans, where a group of outputs is connected to the same consecutive inputs and a register-blocked
-/// pass serves the whole group. Built once per layer type on first use.
+/// shared runs, where a group of outputs is connected to the same inputs and a register-blocked pass serves the
+/// whole group (with the order of outputs that makes the groups). Built once per layer type on first use.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -43,12 +43,13 @@ public sealed class ConnectionBlocks
     private const int MinBackwardConnectionsPerBlock = 48;
 
     /// <summary>
-    /// Shorter shared spans are left to the one-output loop: a register-blocked pass stores its rows and the
-    /// rest of each row loads them again. On the 64 × 64 autoregressive mask (B=64) 2, 4 and 8 measured alike
-    /// (forward 1.7 µs, against 2.6 µs without shared spans). A span must also hold at least half of its group's
-    /// connections in the block: random masks have short chance spans that would only split the one-output sweep.
+    /// Shorter shared runs are left to the one-output loop: each run splits the rest of its outputs' ranges into
+    /// gaps, and each gap loads and stores its output's row again. On the 64 × 64 autoregressive mask (B=64) 2, 4
+    /// and 8 measured alike (forward 1.7 µs, against 2.6 µs without shared spans). A group's runs must also hold
+    /// at least half of its connections in the block: random masks have short chance runs that would only split
+    /// the one-output sweep.
     /// </summary>
-    internal const int MinSharedSpan = 4;
+    internal const int MinSharedRun = 4;
 
     private ConnectionBlocks(int group, InputBlocks forward, InputBlocks backward)
     {
@@ -74,11 +75,11 @@ public sealed class ConnectionBlocks
 
         int forwardSize = BlockSizeFor(group, inputSize, outputStarts.Length - 1, connectionInputs.Length, MinForwardConnectionsPerBlock);
         int backwardSize = BlockSizeFor(group, inputSize, outputStarts.Length - 1, connectionInputs.Length, MinBackwardConnectionsPerBlock);
-        // The register blocks over shared spans take four outputs where there are 32 vector registers (512-bit
+        // The register blocks over shared runs take four outputs where there are 32 vector registers (512-bit
         // groups of 64 samples), two where there are 16.
-        int outputsPerSpan = group >= 64 ? 4 : 2;
-        InputBlocks forward = InputBlocks.Cut(outputStarts, connectionInputs, inputSize, forwardSize, outputsPerSpan);
-        InputBlocks backward = backwardSize == forwardSize ? forward : InputBlocks.Cut(outputStarts, connectionInputs, inputSize, backwardSize, outputsPerSpan);
+        int outputsPerGroup = group >= 64 ? 4 : 2;
+        InputBlocks forward = InputBlocks.Cut(outputStarts, connectionInputs, inputSize, forwardSize, outputsPerGroup);
+        InputBlocks backward = backwardSize == forwardSize ? forward : InputBlocks.Cut(outputStarts, connectionInputs, inputSize, backwardSize, outputsPerGroup);
         var fresh = new ConnectionBlocks(group, forward, backward);
         Volatile.Write(ref cache, fresh);
         return fresh;

@@ -30,12 +30,14 @@ internal static partial class BatchKernels<TVector>
         Span<float> dxT = withInputGrad ? scratch.Slice((inputSize + outputSize) * group, inputSize * group) : default;
         int c = TVector.Count;
 
-        int outputsPerSpan = blocks.OutputsPerSpan;
-        int spanEntries = blocks.SpanEntriesPerBlock;
+        int perGroup = blocks.OutputsPerGroup;
+        int groups = outputSize / perGroup;
 
         fixed (int* inputs = connectionInputs)
         fixed (int* starts = blocks.Starts)
-        fixed (int* spans = blocks.SharedSpans)
+        fixed (int* order = blocks.Order)
+        fixed (int* runStarts = blocks.RunStarts)
+        fixed (int* runs = blocks.Runs)
         fixed (float* w = weights)
         fixed (float* x = xT)
         fixed (float* dy = dyT)
@@ -59,11 +61,11 @@ internal static partial class BatchKernels<TVector>
                 {
                     int* blockStarts = starts + ((nint)block * outputSize);
 
-                    // Shared spans pay in the input gradient only (one read-modify-write of an input's row for
-                    // all the outputs of the span); without it the one-output sweep is as good.
-                    if (spans != null && dx != null)
+                    // Shared runs pay in the input gradient only (one read-modify-write of an input's row for
+                    // all the outputs of the run); without it the one-output sweep is as good.
+                    if (runs != null && dx != null)
                     {
-                        BackwardBlockWithSharedSpans(x, dx, inputs, w, gw, blockStarts, spans + ((nint)block * spanEntries), outputSize, outputsPerSpan, dy);
+                        BackwardBlockWithRuns(x, dx, inputs, w, gw, blockStarts, order, runStarts + ((nint)block * groups), runs, outputSize, perGroup, dy);
                         continue;
                     }
 

@@ -17,8 +17,8 @@ internal static partial class BatchKernels<TVector>
         Span<float> scratch = Scratch.Get((inputSize + outputSize) * group);
         Span<float> xT = scratch[..(inputSize * group)];
         Span<float> yT = scratch.Slice(inputSize * group, outputSize * group);
-        int outputsPerSpan = blocks.OutputsPerSpan;
-        int spanEntries = blocks.SpanEntriesPerBlock;
+        int perGroup = blocks.OutputsPerGroup;
+        int groups = outputSize / perGroup;
         bool hasBias = !bias.IsEmpty;
 
         // Raw pointers in the inner loop: with refs and offsets the JIT kept base pointers on the stack.
@@ -27,7 +27,9 @@ internal static partial class BatchKernels<TVector>
         fixed (float* b = bias)
         fixed (int* inputs = connectionInputs)
         fixed (int* starts = blocks.Starts)
-        fixed (int* spans = blocks.SharedSpans)
+        fixed (int* order = blocks.Order)
+        fixed (int* runStarts = blocks.RunStarts)
+        fixed (int* runs = blocks.Runs)
         fixed (float* x = xT)
         fixed (float* y = yT)
         {
@@ -42,13 +44,13 @@ internal static partial class BatchKernels<TVector>
                 {
                     int* blockStarts = starts + ((nint)block * outputSize);
                     float* biases = block == 0 && hasBias ? b : null;
-                    if (spans == null)
+                    if (runs == null)
                     {
                         BlockOutputs(x, inputs, w, blockStarts, outputSize, y, block > 0, biases);
                     }
                     else
                     {
-                        BlockOutputsWithSharedSpans(x, inputs, w, blockStarts, spans + ((nint)block * spanEntries), outputSize, outputsPerSpan, y, block > 0, biases);
+                        BlockOutputsWithRuns(x, inputs, w, blockStarts, order, runStarts + ((nint)block * groups), runs, outputSize, perGroup, y, block > 0, biases);
                     }
                 }
 

@@ -12,7 +12,7 @@ namespace CustomizedLinear.CompilerServices;
 /// accumulators that stay in registers for a whole output. A last, partial group of samples is padded with zeros.
 /// One job per file: this one holds what the passes share (groups, prefetch, transposes);
 /// <c>BatchKernels.Forward.cs</c> and <c>BatchKernels.Backward.cs</c> the one-output passes;
-/// <c>BatchKernels.SharedSpans.cs</c> the register-blocked passes over inputs that several outputs share.
+/// <c>BatchKernels.SharedRuns.cs</c> the register-blocked passes over inputs that several outputs share.
 /// </summary>
 [SkipLocalsInit] // the lane-sum buffers are written before they are read; zeroing them cost more than the work of a short range
 internal static partial class BatchKernels<TVector>
@@ -39,13 +39,28 @@ internal static partial class BatchKernels<TVector>
     {
         if (Sse.IsSupported && o + PrefetchOutputs < outputSize)
         {
-            int next = blockStarts[o + PrefetchOutputs];
-            Sse.Prefetch0(w + next);
-            Sse.Prefetch0(inputs + next);
-            if (gw != null)
-            {
-                Sse.Prefetch0(gw + next);
-            }
+            Prefetch(blockStarts[o + PrefetchOutputs], w, inputs, gw);
+        }
+    }
+
+    /// <summary><see cref="PrefetchRange"/> for outputs visited in a cut's <see cref="InputBlocks.Order"/>: <paramref name="t"/> is the place in it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchOutput(int* blockStarts, int* order, int t, int outputSize, float* w, int* inputs, float* gw)
+    {
+        if (Sse.IsSupported && t + PrefetchOutputs < outputSize)
+        {
+            Prefetch(blockStarts[order[t + PrefetchOutputs]], w, inputs, gw);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(int next, float* w, int* inputs, float* gw)
+    {
+        Sse.Prefetch0(w + next);
+        Sse.Prefetch0(inputs + next);
+        if (gw != null)
+        {
+            Sse.Prefetch0(gw + next);
         }
     }
 
