@@ -61,9 +61,7 @@ internal static partial class BatchKernels<TVector>
                 {
                     int* blockStarts = starts + ((nint)block * outputSize);
 
-                    // Shared runs pay in the input gradient only (one read-modify-write of an input's row for
-                    // all the outputs of the run); without it the one-output sweep is as good.
-                    if (runs != null && dx != null)
+                    if (runs != null && (dx != null || RunWeightGradients))
                     {
                         BackwardBlockWithRuns(x, dx, inputs, w, gw, blockStarts, order, runStarts + ((nint)block * groups), runs, outputSize, perGroup, dy);
                         continue;

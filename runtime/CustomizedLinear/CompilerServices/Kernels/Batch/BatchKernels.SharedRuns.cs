@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using CustomizedLinear.CompilerServices.Simd;
 
 namespace CustomizedLinear.CompilerServices;
@@ -165,10 +166,19 @@ internal static partial class BatchKernels<TVector>
     }
 
     /// <summary>
-    /// One block of the backward sweep with an input gradient, for a layer with shared runs, in the cut's order:
-    /// a group with runs gets their input gradients from <see cref="RunsInputGrad"/>, each output's weight gradients
-    /// from the one-output sweep without input gradient, and the input gradients of its gaps from
-    /// <see cref="InputGrad"/>; the other outputs take the one-output sweep.
+    /// Whether the backward pass takes the runs without an input gradient: only where the register-blocked weight
+    /// gradient exists (AVX-512, four outputs); elsewhere the runs pay in the input gradient only, and the
+    /// one-output sweep computes weight gradients as well.
+    /// </summary>
+    private static bool RunWeightGradients => TVector.Count == 16 && Avx512F.IsSupported;
+
+    /// <summary>
+    /// One block of the backward sweep for a layer with shared runs, in the cut's order: a group with runs gets
+    /// their input gradients (unless <paramref name="dx"/> is null) from <see cref="RunsInputGrad"/> and, where
+    /// <see cref="RunWeightGradients"/>, their weight gradients from <see cref="WeightGrad512.RunsOfFour"/>, the
+    /// connections between the runs the one-output sweep; elsewhere each output's weight gradients come from the
+    /// one-output sweep over its whole range and its gaps' input gradients from <see cref="InputGrad"/>. The
+    /// outputs of groups without runs take the one-output sweep.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void BackwardBlockWithRuns(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* dy)
@@ -192,14 +202,41 @@ internal static partial class BatchKernels<TVector>
             int* groupRuns = runs + ((nint)runStarts[g] * entry);
             if (j == 0)
             {
-                if (perGroup == 4)
+                if (dx != null && perGroup == 4)
                 {
                     RunsInputGrad<FourOutputs>(dx, inputs, w, order + t, groupRuns, count, dy);
                 }
-                else
+                else if (dx != null)
                 {
                     RunsInputGrad<TwoOutputs>(dx, inputs, w, order + t, groupRuns, count, dy);
                 }
+
+                if (RunWeightGradients)
+                {
+                    WeightGrad512.RunsOfFour(x, inputs, gw, order + t, groupRuns, count, dy);
+                }
+            }
+
+            if (RunWeightGradients)
+            {
+                // Both gradients of the connections between the runs.
+                for (int r = 0; r < count; r++)
+                {
+                    int* run = groupRuns + (r * entry);
+                    if (k < run[1 + j])
+                    {
+                        BackwardRange(x, dx, inputs, w, gw, k, run[1 + j], dyRow);
+                    }
+
+                    k = run[1 + j] + run[0];
+                }
+
+                if (k < end)
+                {
+                    BackwardRange(x, dx, inputs, w, gw, k, end, dyRow);
+                }
+
+                continue;
             }
 
             // The whole range's weight gradients in one pass (fewest short tails to reduce), and the input

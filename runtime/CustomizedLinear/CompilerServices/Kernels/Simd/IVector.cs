@@ -120,6 +120,11 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
     internal static Vector512<float> Pairs(Vector512<float> v0, Vector512<float> v1) =>
         Avx512F.Shuffle(v0, v1, 0x44) + Avx512F.Shuffle(v0, v1, 0xEE);
 
+    /// <summary>Two <see cref="Pairs"/> results (all sixteen vectors) → one sum per vector: lane <c>4q + t</c> holds vector <c>4t + q</c>'s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Singles(Vector512<float> w0, Vector512<float> w1) =>
+        Avx512F.Shuffle(w0, w1, 0x88) + Avx512F.Shuffle(w0, w1, 0xDD);
+
     /// <summary>
     /// Two <see cref="Pairs"/> results (all sixteen vectors) → one sum per vector, added into
     /// <paramref name="destination"/>[0..16). Before the final permute lane <c>4q + t</c> holds vector <c>4t + q</c>.
@@ -127,8 +132,7 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void AddSingles(Vector512<float> w0, Vector512<float> w1, float* destination)
     {
-        Vector512<float> r = Avx512F.Shuffle(w0, w1, 0x88) + Avx512F.Shuffle(w0, w1, 0xDD);
-        r = Vector512.Shuffle(r, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+        Vector512<float> r = Vector512.Shuffle(Singles(w0, w1), Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
         Vector512.Store(Vector512.Load(destination) + r, destination);
     }
 }

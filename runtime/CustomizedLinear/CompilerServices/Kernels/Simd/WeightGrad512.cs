@@ -28,6 +28,68 @@ internal static unsafe class WeightGrad512
         V512.AddSingles(w0, V512.Pairs(v2, v3), gw);
     }
 
+    /// <summary>
+    /// The weight gradients of four outputs' shared runs (<c>InputBlocks.Runs</c>: <paramref name="count"/> runs of
+    /// five entries at <paramref name="runs"/>), the outputs' transposed gradients at <paramref name="dy"/> rows
+    /// <paramref name="outs"/>[0..4): the sixteen gradient vectors stay in registers and each input's row is loaded
+    /// once for the four outputs (the one-output sweep loads it once per output). Four inputs at a time, reduced as
+    /// they are computed into sixteen sums, four consecutive ones per output, which land on consecutive weights.
+    /// </summary>
+    public static void RunsOfFour(float* x, int* inputs, float* gw, int* outs, int* runs, int count, float* dy)
+    {
+        float* pa = dy + ((nint)outs[0] * 64), pb = dy + ((nint)outs[1] * 64), pe = dy + ((nint)outs[2] * 64), pf = dy + ((nint)outs[3] * 64);
+        Vector512<float> a0 = Vector512.Load(pa), a1 = Vector512.Load(pa + 16), a2 = Vector512.Load(pa + 32), a3 = Vector512.Load(pa + 48);
+        Vector512<float> b0 = Vector512.Load(pb), b1 = Vector512.Load(pb + 16), b2 = Vector512.Load(pb + 32), b3 = Vector512.Load(pb + 48);
+        Vector512<float> e0 = Vector512.Load(pe), e1 = Vector512.Load(pe + 16), e2 = Vector512.Load(pe + 32), e3 = Vector512.Load(pe + 48);
+        Vector512<float> f0 = Vector512.Load(pf), f1 = Vector512.Load(pf + 16), f2 = Vector512.Load(pf + 32), f3 = Vector512.Load(pf + 48);
+        for (int* run = runs, last = runs + (count * 5); run < last; run += 5)
+        {
+            int length = run[0];
+            int* ins = inputs + run[1];
+            float* ga = gw + run[1], gb = gw + run[2], ge = gw + run[3], gf = gw + run[4];
+            int i = 0;
+            for (; i + 4 <= length; i += 4)
+            {
+                Vector512<float> v0 = Input(x, ins[i], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> v1 = Input(x, ins[i + 1], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> p0 = V512.Pairs(v0, v1);
+                Vector512<float> v2 = Input(x, ins[i + 2], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> v3 = Input(x, ins[i + 3], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                // Lane 4j + t: output j's sum for input i + t (V512.Singles), so each output's four sums are in the order of its weights.
+                Vector512<float> r = V512.Singles(p0, V512.Pairs(v2, v3));
+                Vector128.Store(Vector128.Load(ga + i) + r.GetLower().GetLower(), ga + i);
+                Vector128.Store(Vector128.Load(gb + i) + r.GetLower().GetUpper(), gb + i);
+                Vector128.Store(Vector128.Load(ge + i) + r.GetUpper().GetLower(), ge + i);
+                Vector128.Store(Vector128.Load(gf + i) + r.GetUpper().GetUpper(), gf + i);
+            }
+
+            // The last one to three inputs of the run: each input's quarters summed on their own.
+            for (; i < length; i++)
+            {
+                Vector512<float> v = Input(x, ins[i], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                ga[i] += Vector128.Sum(v.GetLower().GetLower());
+                gb[i] += Vector128.Sum(v.GetLower().GetUpper());
+                ge[i] += Vector128.Sum(v.GetUpper().GetLower());
+                gf[i] += Vector128.Sum(v.GetUpper().GetUpper());
+            }
+        }
+    }
+
+    /// <summary>One input's dot products with the four outputs' gradients: quarter <c>j</c> holds four partial sums of output <c>j</c>'s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Input(
+        float* x, int input, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3,
+        Vector512<float> e0, Vector512<float> e1, Vector512<float> e2, Vector512<float> e3, Vector512<float> f0, Vector512<float> f1, Vector512<float> f2, Vector512<float> f3)
+    {
+        float* p = x + ((nint)input * 64);
+        Vector512<float> x0 = Vector512.Load(p), x1 = Vector512.Load(p + 16), x2 = Vector512.Load(p + 32), x3 = Vector512.Load(p + 48);
+        Vector512<float> a = Avx512F.FusedMultiplyAdd(a3, x3, Avx512F.FusedMultiplyAdd(a2, x2, Avx512F.FusedMultiplyAdd(a1, x1, a0 * x0)));
+        Vector512<float> b = Avx512F.FusedMultiplyAdd(b3, x3, Avx512F.FusedMultiplyAdd(b2, x2, Avx512F.FusedMultiplyAdd(b1, x1, b0 * x0)));
+        Vector512<float> e = Avx512F.FusedMultiplyAdd(e3, x3, Avx512F.FusedMultiplyAdd(e2, x2, Avx512F.FusedMultiplyAdd(e1, x1, e0 * x0)));
+        Vector512<float> f = Avx512F.FusedMultiplyAdd(f3, x3, Avx512F.FusedMultiplyAdd(f2, x2, Avx512F.FusedMultiplyAdd(f1, x1, f0 * x0)));
+        return V512.Quarters(V512.Halve(a, b), V512.Halve(e, f));
+    }
+
     /// <summary>Connections <paramref name="j"/> and <paramref name="j"/> + 1, their 128-bit quarters added pairwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Pair(float* x, float* dx, int* inputs, float* w, int j, Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3)
