@@ -9,8 +9,10 @@ namespace CustomizedLinear.Layers.Tests;
 /// <summary>Every generated layer against the dense double-precision reference, forward and backward.</summary>
 public sealed class ReferenceTests
 {
-    // 17 and 130 leave partial groups for the batch kernels (64 samples a group with 512-bit vectors).
-    private static readonly int[] BatchSizes = [1, 3, 8, 17, 64, 130];
+    // 17 and 130 leave partial groups for the batch kernels (64 samples a group with 512-bit vectors); the pairs
+    // leave a last group of exactly three vectors of samples and of one more, with 128-, 256- and 512-bit vectors
+    // (a group of at most three takes the three-vector register blocks).
+    private static readonly int[] BatchSizes = [1, 3, 8, 17, 28, 29, 64, 88, 89, 112, 113, 130];
 
     public static IEnumerable<object[]> Cases => RandomLayers.Cases.Select(c => new object[] { c.Index });
 

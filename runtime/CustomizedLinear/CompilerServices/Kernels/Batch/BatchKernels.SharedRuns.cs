@@ -21,7 +21,7 @@ internal static partial class BatchKernels<TVector>
     /// <paramref name="runStarts"/> is the block's first group's entry of <see cref="InputBlocks.RunStarts"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void BlockOutputsWithRuns(float* x, int* inputs, float* w, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* y, bool accumulate, float* biases)
+    private static unsafe void BlockOutputsWithRuns(float* x, int* inputs, float* w, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* y, bool accumulate, float* biases, bool threeTiles)
     {
         int group = Group, groups = outputSize / perGroup, entry = perGroup + 1;
         for (int t = 0; t < outputSize; t++)
@@ -40,13 +40,21 @@ internal static partial class BatchKernels<TVector>
             int* outs = order + t;
             int* groupRuns = runs + ((nint)runStarts[g] * entry);
             PrefetchOutput(blockStarts, order, t + perGroup - 1, outputSize, w, inputs, null);
-            if (perGroup == 4)
+            if (perGroup == 4 && threeTiles)
             {
-                RunsForward<FourOutputs>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
+                RunsForward<FourOutputs, ThreeTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
+            }
+            else if (perGroup == 4)
+            {
+                RunsForward<FourOutputs, FourTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
+            }
+            else if (threeTiles)
+            {
+                RunsForward<TwoOutputs, ThreeTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
             }
             else
             {
-                RunsForward<TwoOutputs>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
+                RunsForward<TwoOutputs, FourTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
             }
 
             AroundRuns(x, inputs, w, blockStarts, outputSize, outs, perGroup, groupRuns, count, y);
@@ -94,11 +102,12 @@ internal static partial class BatchKernels<TVector>
     /// output's code.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void RunsForward<TOutputs>(float* x, int* inputs, float* w, int* outs, int* runs, int count, float* y, float* bias, bool first)
+    private static unsafe void RunsForward<TOutputs, TTiles>(float* x, int* inputs, float* w, int* outs, int* runs, int count, float* y, float* bias, bool first)
         where TOutputs : struct, IOutputsPerGroup
+        where TTiles : struct, ITiles
     {
         int c = TVector.Count, group = Group, entry = TOutputs.Count + 1;
-        bool four = TOutputs.Count == 4;
+        bool four = TOutputs.Count == 4, fourth = TTiles.Count == 4;
         float* ya = y + ((nint)outs[0] * group), yb = y + ((nint)outs[1] * group);
         float* ye = four ? y + ((nint)outs[2] * group) : null, yf = four ? y + ((nint)outs[3] * group) : null;
         TVector a0, a1, a2, a3, b0, b1, b2, b3;
@@ -141,17 +150,27 @@ internal static partial class BatchKernels<TVector>
             for (int i = 0; i < length; i++)
             {
                 float* p = x + ((nint)ins[i] * group);
-                TVector x0 = TVector.Load(p), x1 = TVector.Load(p + c), x2 = TVector.Load(p + (2 * c)), x3 = TVector.Load(p + (3 * c));
-                TVector wa = TVector.Broadcast(w0[i]);
-                a0 = TVector.MultiplyAdd(x0, wa, a0); a1 = TVector.MultiplyAdd(x1, wa, a1); a2 = TVector.MultiplyAdd(x2, wa, a2); a3 = TVector.MultiplyAdd(x3, wa, a3);
-                TVector wb = TVector.Broadcast(w1[i]);
-                b0 = TVector.MultiplyAdd(x0, wb, b0); b1 = TVector.MultiplyAdd(x1, wb, b1); b2 = TVector.MultiplyAdd(x2, wb, b2); b3 = TVector.MultiplyAdd(x3, wb, b3);
+                TVector x0 = TVector.Load(p), x1 = TVector.Load(p + c), x2 = TVector.Load(p + (2 * c));
+                TVector wa = TVector.Broadcast(w0[i]), wb = TVector.Broadcast(w1[i]);
+                a0 = TVector.MultiplyAdd(x0, wa, a0); a1 = TVector.MultiplyAdd(x1, wa, a1); a2 = TVector.MultiplyAdd(x2, wa, a2);
+                b0 = TVector.MultiplyAdd(x0, wb, b0); b1 = TVector.MultiplyAdd(x1, wb, b1); b2 = TVector.MultiplyAdd(x2, wb, b2);
+                TVector we = four ? TVector.Broadcast(w2[i]) : default, wf = four ? TVector.Broadcast(w3[i]) : default;
                 if (four)
                 {
-                    TVector we = TVector.Broadcast(w2[i]);
-                    e0 = TVector.MultiplyAdd(x0, we, e0); e1 = TVector.MultiplyAdd(x1, we, e1); e2 = TVector.MultiplyAdd(x2, we, e2); e3 = TVector.MultiplyAdd(x3, we, e3);
-                    TVector wf = TVector.Broadcast(w3[i]);
-                    f0 = TVector.MultiplyAdd(x0, wf, f0); f1 = TVector.MultiplyAdd(x1, wf, f1); f2 = TVector.MultiplyAdd(x2, wf, f2); f3 = TVector.MultiplyAdd(x3, wf, f3);
+                    e0 = TVector.MultiplyAdd(x0, we, e0); e1 = TVector.MultiplyAdd(x1, we, e1); e2 = TVector.MultiplyAdd(x2, we, e2);
+                    f0 = TVector.MultiplyAdd(x0, wf, f0); f1 = TVector.MultiplyAdd(x1, wf, f1); f2 = TVector.MultiplyAdd(x2, wf, f2);
+                }
+
+                if (fourth)
+                {
+                    TVector x3 = TVector.Load(p + (3 * c));
+                    a3 = TVector.MultiplyAdd(x3, wa, a3);
+                    b3 = TVector.MultiplyAdd(x3, wb, b3);
+                    if (four)
+                    {
+                        e3 = TVector.MultiplyAdd(x3, we, e3);
+                        f3 = TVector.MultiplyAdd(x3, wf, f3);
+                    }
                 }
             }
         }
@@ -181,7 +200,7 @@ internal static partial class BatchKernels<TVector>
     /// outputs of groups without runs take the one-output sweep.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void BackwardBlockWithRuns(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* dy)
+    private static unsafe void BackwardBlockWithRuns(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* dy, bool threeTiles)
     {
         int group = Group, groups = outputSize / perGroup, entry = perGroup + 1;
         for (int t = 0; t < outputSize; t++)
@@ -202,18 +221,18 @@ internal static partial class BatchKernels<TVector>
             int* groupRuns = runs + ((nint)runStarts[g] * entry);
             if (j == 0)
             {
-                if (dx != null && perGroup == 4)
+                if (dx != null)
                 {
-                    RunsInputGrad<FourOutputs>(dx, inputs, w, order + t, groupRuns, count, dy);
-                }
-                else if (dx != null)
-                {
-                    RunsInputGrad<TwoOutputs>(dx, inputs, w, order + t, groupRuns, count, dy);
+                    RunsInputGrad(dx, inputs, w, order + t, groupRuns, count, dy, perGroup, threeTiles);
                 }
 
-                if (RunWeightGradients)
+                if (RunWeightGradients && threeTiles)
                 {
-                    WeightGrad512.RunsOfFour(x, inputs, gw, order + t, groupRuns, count, dy);
+                    WeightGrad512.RunsOfFour<ThreeTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
+                }
+                else if (RunWeightGradients)
+                {
+                    WeightGrad512.RunsOfFour<FourTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
                 }
             }
 
@@ -253,14 +272,36 @@ internal static partial class BatchKernels<TVector>
         }
     }
 
+    /// <summary><see cref="RunsInputGrad{TOutputs, TTiles}"/> compiled for <paramref name="perGroup"/> outputs and three or four vectors of samples.</summary>
+    private static unsafe void RunsInputGrad(float* dx, int* inputs, float* w, int* outs, int* runs, int count, float* dy, int perGroup, bool threeTiles)
+    {
+        if (perGroup == 4 && threeTiles)
+        {
+            RunsInputGrad<FourOutputs, ThreeTiles>(dx, inputs, w, outs, runs, count, dy);
+        }
+        else if (perGroup == 4)
+        {
+            RunsInputGrad<FourOutputs, FourTiles>(dx, inputs, w, outs, runs, count, dy);
+        }
+        else if (threeTiles)
+        {
+            RunsInputGrad<TwoOutputs, ThreeTiles>(dx, inputs, w, outs, runs, count, dy);
+        }
+        else
+        {
+            RunsInputGrad<TwoOutputs, FourTiles>(dx, inputs, w, outs, runs, count, dy);
+        }
+    }
+
     /// <summary>
     /// The input gradients of the runs shared by <typeparamref name="TOutputs"/> outputs (<paramref name="outs"/>,
     /// runs as in <see cref="RunsForward"/>): the outputs' transposed gradients stay in registers, and each input's
     /// gradient row in <paramref name="dx"/> is read and written once for all of them instead of once per connection.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void RunsInputGrad<TOutputs>(float* dx, int* inputs, float* w, int* outs, int* runs, int count, float* dy)
+    private static unsafe void RunsInputGrad<TOutputs, TTiles>(float* dx, int* inputs, float* w, int* outs, int* runs, int count, float* dy)
         where TOutputs : struct, IOutputsPerGroup
+        where TTiles : struct, ITiles
     {
         int c = TVector.Count, group = Group, entry = TOutputs.Count + 1;
         bool four = TOutputs.Count == 4;
@@ -289,7 +330,10 @@ internal static partial class BatchKernels<TVector>
                 TVector.Store(AddToRow<TOutputs>(TVector.Load(q), a0, wa, b0, wb, e0, we, f0, wf), q);
                 TVector.Store(AddToRow<TOutputs>(TVector.Load(q + c), a1, wa, b1, wb, e1, we, f1, wf), q + c);
                 TVector.Store(AddToRow<TOutputs>(TVector.Load(q + (2 * c)), a2, wa, b2, wb, e2, we, f2, wf), q + (2 * c));
-                TVector.Store(AddToRow<TOutputs>(TVector.Load(q + (3 * c)), a3, wa, b3, wb, e3, we, f3, wf), q + (3 * c));
+                if (TTiles.Count == 4)
+                {
+                    TVector.Store(AddToRow<TOutputs>(TVector.Load(q + (3 * c)), a3, wa, b3, wb, e3, we, f3, wf), q + (3 * c));
+                }
             }
         }
     }
@@ -324,4 +368,25 @@ internal readonly struct FourOutputs : IOutputsPerGroup
 internal readonly struct TwoOutputs : IOutputsPerGroup
 {
     public static int Count => 2;
+}
+
+/// <summary>
+/// How many of a group's four vectors of samples a register-blocked pass computes, fixed when the kernel is compiled:
+/// a last, partial group of at most three vectors' worth of samples (36 of MADE's batch of 100 at 512 bits) has a
+/// fourth vector of padding only, and skipping it saves a quarter of that group's work. Its rows of the transposed
+/// outputs and gradients are then left as they were; the transposes back never read them.
+/// </summary>
+internal interface ITiles
+{
+    static abstract int Count { get; }
+}
+
+internal readonly struct FourTiles : ITiles
+{
+    public static int Count => 4;
+}
+
+internal readonly struct ThreeTiles : ITiles
+{
+    public static int Count => 3;
 }

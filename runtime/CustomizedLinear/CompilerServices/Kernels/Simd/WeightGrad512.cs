@@ -35,7 +35,8 @@ internal static unsafe class WeightGrad512
     /// once for the four outputs (the one-output sweep loads it once per output). Four inputs at a time, reduced as
     /// they are computed into sixteen sums, four consecutive ones per output, which land on consecutive weights.
     /// </summary>
-    public static void RunsOfFour(float* x, int* inputs, float* gw, int* outs, int* runs, int count, float* dy)
+    public static void RunsOfFour<TTiles>(float* x, int* inputs, float* gw, int* outs, int* runs, int count, float* dy)
+        where TTiles : struct, ITiles
     {
         float* pa = dy + ((nint)outs[0] * 64), pb = dy + ((nint)outs[1] * 64), pe = dy + ((nint)outs[2] * 64), pf = dy + ((nint)outs[3] * 64);
         Vector512<float> a0 = Vector512.Load(pa), a1 = Vector512.Load(pa + 16), a2 = Vector512.Load(pa + 32), a3 = Vector512.Load(pa + 48);
@@ -50,11 +51,11 @@ internal static unsafe class WeightGrad512
             int i = 0;
             for (; i + 4 <= length; i += 4)
             {
-                Vector512<float> v0 = Input(x, ins[i], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
-                Vector512<float> v1 = Input(x, ins[i + 1], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> v0 = Input<TTiles>(x, ins[i], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> v1 = Input<TTiles>(x, ins[i + 1], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
                 Vector512<float> p0 = V512.Pairs(v0, v1);
-                Vector512<float> v2 = Input(x, ins[i + 2], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
-                Vector512<float> v3 = Input(x, ins[i + 3], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> v2 = Input<TTiles>(x, ins[i + 2], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> v3 = Input<TTiles>(x, ins[i + 3], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
                 // Lane 4j + t: output j's sum for input i + t (V512.Singles), so each output's four sums are in the order of its weights.
                 Vector512<float> r = V512.Singles(p0, V512.Pairs(v2, v3));
                 Vector128.Store(Vector128.Load(ga + i) + r.GetLower().GetLower(), ga + i);
@@ -66,7 +67,7 @@ internal static unsafe class WeightGrad512
             // The last one to three inputs of the run: each input's quarters summed on their own.
             for (; i < length; i++)
             {
-                Vector512<float> v = Input(x, ins[i], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
+                Vector512<float> v = Input<TTiles>(x, ins[i], a0, a1, a2, a3, b0, b1, b2, b3, e0, e1, e2, e3, f0, f1, f2, f3);
                 ga[i] += Vector128.Sum(v.GetLower().GetLower());
                 gb[i] += Vector128.Sum(v.GetLower().GetUpper());
                 ge[i] += Vector128.Sum(v.GetUpper().GetLower());
@@ -77,16 +78,26 @@ internal static unsafe class WeightGrad512
 
     /// <summary>One input's dot products with the four outputs' gradients: quarter <c>j</c> holds four partial sums of output <c>j</c>'s.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Input(
+    private static Vector512<float> Input<TTiles>(
         float* x, int input, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3,
         Vector512<float> e0, Vector512<float> e1, Vector512<float> e2, Vector512<float> e3, Vector512<float> f0, Vector512<float> f1, Vector512<float> f2, Vector512<float> f3)
+        where TTiles : struct, ITiles
     {
         float* p = x + ((nint)input * 64);
-        Vector512<float> x0 = Vector512.Load(p), x1 = Vector512.Load(p + 16), x2 = Vector512.Load(p + 32), x3 = Vector512.Load(p + 48);
-        Vector512<float> a = Avx512F.FusedMultiplyAdd(a3, x3, Avx512F.FusedMultiplyAdd(a2, x2, Avx512F.FusedMultiplyAdd(a1, x1, a0 * x0)));
-        Vector512<float> b = Avx512F.FusedMultiplyAdd(b3, x3, Avx512F.FusedMultiplyAdd(b2, x2, Avx512F.FusedMultiplyAdd(b1, x1, b0 * x0)));
-        Vector512<float> e = Avx512F.FusedMultiplyAdd(e3, x3, Avx512F.FusedMultiplyAdd(e2, x2, Avx512F.FusedMultiplyAdd(e1, x1, e0 * x0)));
-        Vector512<float> f = Avx512F.FusedMultiplyAdd(f3, x3, Avx512F.FusedMultiplyAdd(f2, x2, Avx512F.FusedMultiplyAdd(f1, x1, f0 * x0)));
+        Vector512<float> x0 = Vector512.Load(p), x1 = Vector512.Load(p + 16), x2 = Vector512.Load(p + 32);
+        Vector512<float> a = Avx512F.FusedMultiplyAdd(a2, x2, Avx512F.FusedMultiplyAdd(a1, x1, a0 * x0));
+        Vector512<float> b = Avx512F.FusedMultiplyAdd(b2, x2, Avx512F.FusedMultiplyAdd(b1, x1, b0 * x0));
+        Vector512<float> e = Avx512F.FusedMultiplyAdd(e2, x2, Avx512F.FusedMultiplyAdd(e1, x1, e0 * x0));
+        Vector512<float> f = Avx512F.FusedMultiplyAdd(f2, x2, Avx512F.FusedMultiplyAdd(f1, x1, f0 * x0));
+        if (TTiles.Count == 4)
+        {
+            Vector512<float> x3 = Vector512.Load(p + 48);
+            a = Avx512F.FusedMultiplyAdd(a3, x3, a);
+            b = Avx512F.FusedMultiplyAdd(b3, x3, b);
+            e = Avx512F.FusedMultiplyAdd(e3, x3, e);
+            f = Avx512F.FusedMultiplyAdd(f3, x3, f);
+        }
+
         return V512.Quarters(V512.Halve(a, b), V512.Halve(e, f));
     }
 
