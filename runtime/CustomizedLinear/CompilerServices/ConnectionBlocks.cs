@@ -16,8 +16,8 @@ namespace CustomizedLinear.CompilerServices;
 /// Why not when the layer is generated, like the rest of its kernel plan (the generator's
 /// <c>Planning/README.md</c>): all of these depend on the vector width of the machine that runs the layer, which
 /// the generator cannot know. The width sets the group of samples (64, 32 or 16), so the block size that fills
-/// L1; and the register count, so whether a shared span is taken by four outputs or by two, which changes the
-/// spans themselves. The same assembly runs on every width (and CI runs every width on one machine). The width
+/// L1; and the register count, so whether shared runs are taken by four outputs or by two, which changes the
+/// runs themselves. The same assembly runs on every width (and CI runs every width on one machine). The width
 /// itself is the process's (<see cref="SparseKernels.VectorBits"/>), a constant for the JIT, not a choice per layer.
 /// </para>
 /// <para>Used by generated code; not part of the public contract.</para>
@@ -45,7 +45,7 @@ public sealed class ConnectionBlocks
     /// <summary>
     /// Shorter shared runs are left to the one-output loop: each run splits the rest of its outputs' ranges into
     /// gaps, and each gap loads and stores its output's row again. On the 64 × 64 autoregressive mask (B=64) 2, 4
-    /// and 8 measured alike (forward 1.7 µs, against 2.6 µs without shared spans). A group's runs must also hold
+    /// and 8 measured alike (forward 1.7 µs, against 2.6 µs without shared runs). A group's runs must also hold
     /// at least half of its connections in the block: random masks have short chance runs that would only split
     /// the one-output sweep.
     /// </summary>

@@ -24,22 +24,26 @@ internal static partial class BatchKernels<TVector>
     private static unsafe void BlockOutputsWithRuns(float* x, int* inputs, float* w, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* y, bool accumulate, float* biases, bool threeTiles)
     {
         int group = Group, groups = outputSize / perGroup, entry = perGroup + 1;
-        for (int t = 0; t < outputSize; t++)
+        for (int g = 0, t = 0; t < outputSize; g++)
         {
-            int g = t / perGroup;
+            // Whole groups, then the outputs past the last one, one by one.
             int count = g < groups ? runStarts[g + 1] - runStarts[g] : 0;
+            int end = g < groups ? t + perGroup : outputSize;
             if (count == 0)
             {
-                int o = order[t];
-                PrefetchOutput(blockStarts, order, t, outputSize, w, inputs, null);
-                OutputRange(x, inputs, w, blockStarts[o], blockStarts[outputSize + o], y + ((nint)o * group), accumulate, biases == null ? 0f : biases[o]);
+                for (; t < end; t++)
+                {
+                    int o = order[t];
+                    PrefetchOutput(blockStarts, order, t, outputSize, w, inputs, null);
+                    OutputRange(x, inputs, w, blockStarts[o], blockStarts[outputSize + o], y + ((nint)o * group), accumulate, biases == null ? 0f : biases[o]);
+                }
+
                 continue;
             }
 
-            // A whole group with runs, taken at its first output.
             int* outs = order + t;
             int* groupRuns = runs + ((nint)runStarts[g] * entry);
-            PrefetchOutput(blockStarts, order, t + perGroup - 1, outputSize, w, inputs, null);
+            PrefetchOutput(blockStarts, order, end - 1, outputSize, w, inputs, null);
             if (perGroup == 4 && threeTiles)
             {
                 RunsForward<FourOutputs, ThreeTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
@@ -58,7 +62,7 @@ internal static partial class BatchKernels<TVector>
             }
 
             AroundRuns(x, inputs, w, blockStarts, outputSize, outs, perGroup, groupRuns, count, y);
-            t += perGroup - 1;
+            t = end;
         }
     }
 
@@ -150,27 +154,21 @@ internal static partial class BatchKernels<TVector>
             for (int i = 0; i < length; i++)
             {
                 float* p = x + ((nint)ins[i] * group);
-                TVector x0 = TVector.Load(p), x1 = TVector.Load(p + c), x2 = TVector.Load(p + (2 * c));
-                TVector wa = TVector.Broadcast(w0[i]), wb = TVector.Broadcast(w1[i]);
+                TVector x0 = TVector.Load(p), x1 = TVector.Load(p + c), x2 = TVector.Load(p + (2 * c)), x3 = fourth ? TVector.Load(p + (3 * c)) : default;
+                TVector wa = TVector.Broadcast(w0[i]);
                 a0 = TVector.MultiplyAdd(x0, wa, a0); a1 = TVector.MultiplyAdd(x1, wa, a1); a2 = TVector.MultiplyAdd(x2, wa, a2);
+                if (fourth) { a3 = TVector.MultiplyAdd(x3, wa, a3); }
+                TVector wb = TVector.Broadcast(w1[i]);
                 b0 = TVector.MultiplyAdd(x0, wb, b0); b1 = TVector.MultiplyAdd(x1, wb, b1); b2 = TVector.MultiplyAdd(x2, wb, b2);
-                TVector we = four ? TVector.Broadcast(w2[i]) : default, wf = four ? TVector.Broadcast(w3[i]) : default;
+                if (fourth) { b3 = TVector.MultiplyAdd(x3, wb, b3); }
                 if (four)
                 {
+                    TVector we = TVector.Broadcast(w2[i]);
                     e0 = TVector.MultiplyAdd(x0, we, e0); e1 = TVector.MultiplyAdd(x1, we, e1); e2 = TVector.MultiplyAdd(x2, we, e2);
+                    if (fourth) { e3 = TVector.MultiplyAdd(x3, we, e3); }
+                    TVector wf = TVector.Broadcast(w3[i]);
                     f0 = TVector.MultiplyAdd(x0, wf, f0); f1 = TVector.MultiplyAdd(x1, wf, f1); f2 = TVector.MultiplyAdd(x2, wf, f2);
-                }
-
-                if (fourth)
-                {
-                    TVector x3 = TVector.Load(p + (3 * c));
-                    a3 = TVector.MultiplyAdd(x3, wa, a3);
-                    b3 = TVector.MultiplyAdd(x3, wb, b3);
-                    if (four)
-                    {
-                        e3 = TVector.MultiplyAdd(x3, we, e3);
-                        f3 = TVector.MultiplyAdd(x3, wf, f3);
-                    }
+                    if (fourth) { f3 = TVector.MultiplyAdd(x3, wf, f3); }
                 }
             }
         }
@@ -203,71 +201,88 @@ internal static partial class BatchKernels<TVector>
     private static unsafe void BackwardBlockWithRuns(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* dy, bool threeTiles)
     {
         int group = Group, groups = outputSize / perGroup, entry = perGroup + 1;
-        for (int t = 0; t < outputSize; t++)
+        for (int g = 0, t = 0; t < outputSize; g++)
         {
-            int g = t / perGroup;
+            // Whole groups, then the outputs past the last one, one by one.
             int count = g < groups ? runStarts[g + 1] - runStarts[g] : 0;
-            int o = order[t];
-            int k = blockStarts[o], end = blockStarts[outputSize + o];
-            float* dyRow = dy + ((nint)o * group);
-            PrefetchOutput(blockStarts, order, t, outputSize, w, inputs, gw);
+            int end = g < groups ? t + perGroup : outputSize;
             if (count == 0)
             {
-                BackwardRange(x, dx, inputs, w, gw, k, end, dyRow);
+                for (; t < end; t++)
+                {
+                    int o = order[t];
+                    PrefetchOutput(blockStarts, order, t, outputSize, w, inputs, gw);
+                    BackwardRange(x, dx, inputs, w, gw, blockStarts[o], blockStarts[outputSize + o], dy + ((nint)o * group));
+                }
+
                 continue;
             }
 
-            int j = t - (g * perGroup);
             int* groupRuns = runs + ((nint)runStarts[g] * entry);
-            if (j == 0)
+            if (dx != null)
             {
-                if (dx != null)
-                {
-                    RunsInputGrad(dx, inputs, w, order + t, groupRuns, count, dy, perGroup, threeTiles);
-                }
-
-                if (RunWeightGradients && threeTiles)
-                {
-                    WeightGrad512.RunsOfFour<ThreeTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
-                }
-                else if (RunWeightGradients)
-                {
-                    WeightGrad512.RunsOfFour<FourTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
-                }
+                RunsInputGrad(dx, inputs, w, order + t, groupRuns, count, dy, perGroup, threeTiles);
             }
 
-            if (RunWeightGradients)
+            if (RunWeightGradients && threeTiles)
             {
-                // Both gradients of the connections between the runs.
-                for (int r = 0; r < count; r++)
-                {
-                    int* run = groupRuns + (r * entry);
-                    if (k < run[1 + j])
-                    {
-                        BackwardRange(x, dx, inputs, w, gw, k, run[1 + j], dyRow);
-                    }
-
-                    k = run[1 + j] + run[0];
-                }
-
-                if (k < end)
-                {
-                    BackwardRange(x, dx, inputs, w, gw, k, end, dyRow);
-                }
-
-                continue;
+                WeightGrad512.RunsOfFour<ThreeTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
+            }
+            else if (RunWeightGradients)
+            {
+                WeightGrad512.RunsOfFour<FourTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
             }
 
-            // The whole range's weight gradients in one pass (fewest short tails to reduce), and the input
-            // gradients of the connections between the runs.
+            for (int j = 0; j < perGroup; j++, t++)
+            {
+                PrefetchOutput(blockStarts, order, t, outputSize, w, inputs, gw);
+                AroundRunsBackward(x, dx, inputs, w, gw, blockStarts, outputSize, order[t], j, groupRuns, count, entry, dy);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Output <paramref name="o"/>'s part of <see cref="BackwardBlockWithRuns"/> beside the register-blocked passes
+    /// (it is output <paramref name="j"/> of the runs): where <see cref="RunWeightGradients"/>, both gradients of
+    /// the connections between the runs; elsewhere the weight gradients of its whole range in one pass (fewest
+    /// short tails to reduce) and the input gradients between the runs.
+    /// </summary>
+    private static unsafe void AroundRunsBackward(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int outputSize, int o, int j, int* runs, int count, int entry, float* dy)
+    {
+        int k = blockStarts[o], end = blockStarts[outputSize + o];
+        float* dyRow = dy + ((nint)o * Group);
+        if (!RunWeightGradients)
+        {
             BackwardRange(x, null, inputs, w, gw, k, end, dyRow);
-            for (int r = 0; r < count; r++)
+        }
+
+        for (int r = 0; r < count; r++)
+        {
+            int* run = runs + (r * entry);
+            if (k < run[1 + j])
             {
-                int* run = groupRuns + (r * entry);
-                InputGrad(dx, inputs, w, k, run[1 + j], dyRow);
-                k = run[1 + j] + run[0];
+                Gap(x, dx, inputs, w, gw, k, run[1 + j], dyRow);
             }
 
+            k = run[1 + j] + run[0];
+        }
+
+        if (k < end)
+        {
+            Gap(x, dx, inputs, w, gw, k, end, dyRow);
+        }
+    }
+
+    /// <summary>The gradients of connections <paramref name="k"/> .. <paramref name="end"/> that no run took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Gap(float* x, float* dx, int* inputs, float* w, float* gw, int k, int end, float* dyRow)
+    {
+        if (RunWeightGradients)
+        {
+            BackwardRange(x, dx, inputs, w, gw, k, end, dyRow);
+        }
+        else
+        {
             InputGrad(dx, inputs, w, k, end, dyRow);
         }
     }
