@@ -151,6 +151,39 @@ public sealed class SharedRunTests
         Assert.Same(blocks, ConnectionBlocks.Get(ref cache, starts, inputs, 300, group));
     }
 
+    [Fact]
+    public void ALayerMostlyInRunsIsOneBlockAndARandomOneIsCutForL1()
+    {
+        // 2,000 inputs: L1-sized blocks for 64 samples hold 128. Prefixes (MADE's hidden units) are mostly runs; a
+        // random 10% mask has none.
+        var random = new Random(9);
+        (int[] Starts, int[] Inputs) Layer(Func<int, IEnumerable<int>> inputsOf)
+        {
+            var starts = new List<int> { 0 };
+            var inputs = new List<int>();
+            for (int o = 0; o < 64; o++)
+            {
+                inputs.AddRange(inputsOf(o));
+                starts.Add(inputs.Count);
+            }
+
+            return (starts.ToArray(), inputs.ToArray());
+        }
+
+        (int[] prefixStarts, int[] prefixInputs) = Layer(_ => Enumerable.Range(0, 500 + random.Next(1500)));
+        (int[] randomStarts, int[] randomInputs) = Layer(_ => Enumerable.Range(0, 2000).Where(_ => random.NextDouble() < 0.1));
+        ConnectionBlocks? cache = null;
+        ConnectionBlocks prefix = ConnectionBlocks.Get(ref cache, prefixStarts, prefixInputs, 2000, 64);
+        Assert.Equal(1, prefix.Forward.BlockCount);
+        Assert.Same(prefix.Forward, prefix.Backward);
+        Assert.True(4 * prefix.Forward.Covered >= 3 * prefixInputs.Length);
+
+        cache = null;
+        ConnectionBlocks sparse = ConnectionBlocks.Get(ref cache, randomStarts, randomInputs, 2000, 64);
+        Assert.True(sparse.Forward.BlockCount > 1 && sparse.Backward.BlockCount > 1);
+        Assert.Null(sparse.Forward.Runs);
+    }
+
     /// <summary>The group's runs in one block, found on the dense mask: each as its length, then its first connection number in each output.</summary>
     private static List<int[]> ExpectedRuns(bool[,] mask, List<int> starts, int[] outs, int from, int to)
     {

@@ -10,8 +10,9 @@ namespace CustomizedLinear.CompilerServices;
 /// </summary>
 internal sealed class InputBlocks
 {
-    private InputBlocks(int blockSize, int blockCount, int[] starts, int outputsPerGroup, int[] order, int[]? runStarts, int[]? runs)
+    private InputBlocks(int blockSize, int blockCount, int[] starts, int outputsPerGroup, int[] order, int[]? runStarts, int[]? runs, long covered)
     {
+        Covered = covered;
         BlockSize = blockSize;
         BlockCount = blockCount;
         Starts = starts;
@@ -22,6 +23,9 @@ internal sealed class InputBlocks
     }
 
     public int BlockSize { get; }
+
+    /// <summary>How many connections the <see cref="Runs"/> take.</summary>
+    public long Covered { get; }
 
     public int BlockCount { get; }
 
@@ -99,10 +103,10 @@ internal sealed class InputBlocks
         // slower on random masks): sorted only where it shares clearly more.
         if (sortedCovered > covered + (covered / 4))
         {
-            return new InputBlocks(blockSize, blocks, starts, outputsPerGroup, sorted, sortedStarts, sortedRuns);
+            return new InputBlocks(blockSize, blocks, starts, outputsPerGroup, sorted, sortedStarts, sortedRuns, sortedCovered);
         }
 
-        return new InputBlocks(blockSize, blocks, starts, outputsPerGroup, natural, runStarts, runs);
+        return new InputBlocks(blockSize, blocks, starts, outputsPerGroup, natural, runStarts, runs, covered);
     }
 
     /// <summary>The runs of every block and whole group of <paramref name="order"/>, and how many connections they cover.</summary>
