@@ -191,6 +191,21 @@ internal static class RandomLayers
         }
 
         cases.Add(Make(cases.Count, "Grouped", grouped, bias: false, outputsByInputs: false, style: cases.Count));
+
+        // MADE's hidden layer: each output sees a prefix of the inputs, of random length (some none), in random order,
+        // so the kernels sort the outputs by connection count, and the runs take the whole layer in one block (70
+        // outputs: the last group is partial; prefixes of every length leave run tails of 1–3 inputs).
+        var hidden = new bool[300, 70];
+        for (int o = 0; o < 70; o++)
+        {
+            int degree = o % 9 == 4 ? 0 : random.Next(300);
+            for (int i = 0; i < degree; i++)
+            {
+                hidden[i, o] = true;
+            }
+        }
+
+        cases.Add(Make(cases.Count, "MadeHidden", hidden, bias: true, outputsByInputs: false, style: cases.Count));
         return cases;
     }
 

@@ -63,13 +63,16 @@ public sealed class SharedRunTests
 
             InputBlocks blocks = InputBlocks.Cut(starts.ToArray(), connectionInputs.ToArray(), inputs, blockSize, rows);
             int[] order = blocks.Order;
-            Assert.Equal(Enumerable.Range(0, outputs), order.Order());
-            bool isSorted = !order.SequenceEqual(Enumerable.Range(0, outputs));
-            if (isSorted)
-            {
-                // The only other order: by connection count, ties in layer order.
-                Assert.Equal(Enumerable.Range(0, outputs).OrderBy(o => starts[o + 1] - starts[o]).ThenBy(o => o), order);
-            }
+
+            // The order: the layer's, or by connection count (ties in layer order) where the kernels' rule prefers
+            // that on the two orders' coverage, counted here by brute force.
+            int[] natural = [.. Enumerable.Range(0, outputs)];
+            int[] byCount = [.. natural.OrderBy(o => starts[o + 1] - starts[o]).ThenBy(o => o)];
+            long naturalCovered = Covered(mask, starts, natural, rows, blockSize, inputs);
+            long sortedCovered = Covered(mask, starts, byCount, rows, blockSize, inputs);
+            bool isSorted = !byCount.SequenceEqual(natural) && InputBlocks.PrefersSorted(naturalCovered, sortedCovered, connectionInputs.Count);
+            Assert.Equal(isSorted ? byCount : natural, order);
+            Assert.Equal(isSorted ? sortedCovered : naturalCovered, blocks.Covered);
 
             int groups = outputs / rows;
             bool any = false;
@@ -146,7 +149,7 @@ public sealed class SharedRunTests
             Assert.Equal(Math.Min(300, cut.BlockSize), cut.Runs![0]);
         }
 
-        // Dense: both passes take L1-sized blocks, so they share one cut.
+        // Dense: both passes share one cut (one block with four outputs per group, L1-sized ones with two).
         Assert.Same(blocks.Forward, blocks.Backward);
         Assert.Same(blocks, ConnectionBlocks.Get(ref cache, starts, inputs, 300, group));
     }
@@ -182,6 +185,21 @@ public sealed class SharedRunTests
         ConnectionBlocks sparse = ConnectionBlocks.Get(ref cache, randomStarts, randomInputs, 2000, 64);
         Assert.True(sparse.Forward.BlockCount > 1 && sparse.Backward.BlockCount > 1);
         Assert.Null(sparse.Forward.Runs);
+    }
+
+    /// <summary>How many connections the brute-force runs of every block and whole group of <paramref name="order"/> take.</summary>
+    private static long Covered(bool[,] mask, List<int> starts, int[] order, int rows, int blockSize, int inputs)
+    {
+        long covered = 0;
+        for (int from = 0; from < inputs; from += blockSize)
+        {
+            for (int g = 0; g + rows <= order.Length; g += rows)
+            {
+                covered += ExpectedRuns(mask, starts, order[g..(g + rows)], from, Math.Min(inputs, from + blockSize)).Sum(r => (long)r[0] * rows);
+            }
+        }
+
+        return covered;
     }
 
     /// <summary>The group's runs in one block, found on the dense mask: each as its length, then its first connection number in each output.</summary>

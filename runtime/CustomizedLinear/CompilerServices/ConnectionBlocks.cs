@@ -7,7 +7,8 @@ namespace CustomizedLinear.CompilerServices;
 /// <summary>
 /// The kernel choices for a layer that are made at run time, in one place: the connections cut into blocks of inputs, so that the
 /// batch kernels keep one block's transposed inputs in cache while they sweep all outputs (one cut for the
-/// forward pass and one for the backward pass, which pay differently for short ranges), and in each cut the
+/// forward pass and one for the backward pass, which pay differently for short ranges; one block for both where
+/// shared runs take most of the layer), and in each cut the
 /// shared runs, where a group of outputs is connected to the same inputs and a register-blocked pass serves the
 /// whole group (with the order of outputs that makes the groups). Built once per layer type on first use.
 /// </summary>
@@ -52,13 +53,16 @@ public sealed class ConnectionBlocks
     internal const int MinSharedRun = 4;
 
     /// <summary>
-    /// A layer whose shared runs over all of its inputs at once take at least this share of its connections is not cut
-    /// into blocks: the run kernels load each input row once for four outputs, so the rows need not stay in L1,
-    /// while each block boundary splits runs and stores and reloads the outputs' partial sums. Measured on the MADE
-    /// sample (784→500→784, B=100, three interleaved rounds): one block against L1-sized ones, layer 2's backward
-    /// 0.60–0.62 against 0.66–0.67 ms, layer 0's 0.33–0.35 against 0.38–0.39 ms, forwards 0.25–0.27 alike.
+    /// With four outputs per group (AVX-512), a layer whose shared runs over all of its inputs at once take at least
+    /// this share of its connections is not cut into blocks: the run kernels, weight gradients included, load each
+    /// input row once for four outputs, so the rows need not stay in L1, while each block boundary splits runs and
+    /// stores and reloads the outputs' partial sums. Measured on the MADE sample (784→500→784, B=100, three
+    /// interleaved rounds): one block against L1-sized ones, layer 2's backward 0.60–0.62 against 0.66–0.67 ms,
+    /// layer 0's 0.33–0.35 against 0.38–0.39 ms, forwards alike; dense 1024 × 1024 at B=256, forward+backward
+    /// 9.6–10.1 against 14.1–14.5 ms. Not measured with two outputs per group, where the weight gradients take the
+    /// one-output sweep, which wants its rows in L1: those machines keep their blocks.
     /// </summary>
-    private static readonly (long Numerator, long Denominator) WholeLayerRunShare = (3, 4);
+    private const long WholeLayerRunShareNumerator = 3, WholeLayerRunShareDenominator = 4;
 
     private ConnectionBlocks(int group, InputBlocks forward, InputBlocks backward)
     {
@@ -89,14 +93,15 @@ public sealed class ConnectionBlocks
         int outputsPerGroup = group >= 64 ? 4 : 2;
         InputBlocks forward = InputBlocks.Cut(outputStarts, connectionInputs, inputSize, forwardSize, outputsPerGroup);
         InputBlocks backward = backwardSize == forwardSize ? forward : InputBlocks.Cut(outputStarts, connectionInputs, inputSize, backwardSize, outputsPerGroup);
-        if (forwardSize < inputSize || backwardSize < inputSize)
+        if (outputsPerGroup == 4 && (forwardSize < inputSize || backwardSize < inputSize))
         {
             InputBlocks whole = InputBlocks.Cut(outputStarts, connectionInputs, inputSize, inputSize, outputsPerGroup);
-            if (whole.Covered * WholeLayerRunShare.Denominator >= (long)connectionInputs.Length * WholeLayerRunShare.Numerator)
+            if (whole.Covered * WholeLayerRunShareDenominator >= (long)connectionInputs.Length * WholeLayerRunShareNumerator)
             {
                 forward = backward = whole;
             }
         }
+
         var fresh = new ConnectionBlocks(group, forward, backward);
         Volatile.Write(ref cache, fresh);
         return fresh;

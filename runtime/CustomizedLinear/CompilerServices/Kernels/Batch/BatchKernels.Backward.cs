@@ -12,9 +12,9 @@ internal static partial class BatchKernels<TVector>
 {
     /// <summary>
     /// Weight and bias gradients, and the input gradient when <paramref name="inputGrad"/> is not empty, in one
-    /// sweep over blocks of inputs (cut for the backward pass: at least 48 connections per output and block):
-    /// each connection reads its transposed input and its input-gradient row from the cache, where the block
-    /// keeps them.
+    /// sweep over blocks of inputs (cut for the backward pass: at least 48 connections per output and block, or one
+    /// block where shared runs take most of the layer, <see cref="ConnectionBlocks"/>): each connection reads its
+    /// transposed input and its input-gradient row from the cache, where the block keeps them.
     /// </summary>
     public static unsafe void Backward(
         InputBlocks blocks, ReadOnlySpan<int> connectionInputs, ReadOnlySpan<float> weights,

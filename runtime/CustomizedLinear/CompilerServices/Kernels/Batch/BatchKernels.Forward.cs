@@ -38,8 +38,8 @@ internal static partial class BatchKernels<TVector>
                 int samples = Math.Min(group, batch - first);
                 Transpose(input.Slice(first * inputSize, samples * inputSize), inputSize, samples, xT);
 
-                // Block by block of inputs, so that the block's transposed inputs stay in L1; the outputs'
-                // partial sums wait in yT between blocks.
+                // Block by block of inputs, so that the block's transposed inputs stay in L1 (one block where
+                // shared runs take most of the layer); the outputs' partial sums wait in yT between blocks.
                 for (int block = 0; block < blocks.BlockCount; block++)
                 {
                     int* blockStarts = starts + ((nint)block * outputSize);

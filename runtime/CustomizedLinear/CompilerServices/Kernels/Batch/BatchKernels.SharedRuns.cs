@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using CustomizedLinear.CompilerServices.Simd;
@@ -44,56 +45,80 @@ internal static partial class BatchKernels<TVector>
             int* outs = order + t;
             int* groupRuns = runs + ((nint)runStarts[g] * entry);
             PrefetchOutput(blockStarts, order, end - 1, outputSize, w, inputs, null);
-            if (perGroup == 4 && threeTiles)
-            {
-                RunsForward<FourOutputs, ThreeTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
-            }
-            else if (perGroup == 4)
-            {
-                RunsForward<FourOutputs, FourTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
-            }
-            else if (threeTiles)
-            {
-                RunsForward<TwoOutputs, ThreeTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
-            }
-            else
-            {
-                RunsForward<TwoOutputs, FourTiles>(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate);
-            }
-
+            RunsForward(x, inputs, w, outs, groupRuns, count, y, biases, !accumulate, perGroup, threeTiles);
             AroundRuns(x, inputs, w, blockStarts, outputSize, outs, perGroup, groupRuns, count, y);
             t = end;
         }
     }
 
     /// <summary>
-    /// The connections of a group's outputs outside their runs (before, between and after them), added to what
-    /// the runs stored. A method of its own, so that the one-output loop of layers without runs stays as it was.
+    /// The connections of a group's outputs outside their runs (<see cref="Gaps"/>), added to what the runs stored.
+    /// A method of its own, so that the one-output loop of layers without runs stays as it was.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void AroundRuns(float* x, int* inputs, float* w, int* blockStarts, int outputSize, int* outs, int perGroup, int* runs, int count, float* y)
     {
-        int entry = perGroup + 1;
+        Span<int> gaps = stackalloc int[2 * (count + 1)];
         for (int j = 0; j < perGroup; j++)
         {
             int o = outs[j];
-            int k = blockStarts[o], end = blockStarts[outputSize + o];
             float* to = y + ((nint)o * Group);
-            for (int r = 0; r < count; r++)
+            int gapCount = Gaps(blockStarts[o], blockStarts[outputSize + o], j, perGroup + 1, runs, count, gaps);
+            for (int n = 0; n < gapCount; n++)
             {
-                int* run = runs + (r * entry);
-                if (k < run[1 + j])
-                {
-                    OutputRange(x, inputs, w, k, run[1 + j], to, true, 0f);
-                }
+                OutputRange(x, inputs, w, gaps[2 * n], gaps[(2 * n) + 1], to, true, 0f);
+            }
+        }
+    }
 
-                k = run[1 + j] + run[0];
+    /// <summary>
+    /// The stretches of output <paramref name="j"/>'s range <paramref name="k"/> .. <paramref name="end"/> that none
+    /// of the group's <paramref name="count"/> runs takes, as (start, end) pairs in <paramref name="gaps"/>; returns how many.
+    /// </summary>
+    private static unsafe int Gaps(int k, int end, int j, int entry, int* runs, int count, Span<int> gaps)
+    {
+        int n = 0;
+        for (int r = 0; r < count; r++)
+        {
+            int* run = runs + (r * entry);
+            if (k < run[1 + j])
+            {
+                gaps[2 * n] = k;
+                gaps[(2 * n) + 1] = run[1 + j];
+                n++;
             }
 
-            if (k < end)
-            {
-                OutputRange(x, inputs, w, k, end, to, true, 0f);
-            }
+            k = run[1 + j] + run[0];
+        }
+
+        if (k < end)
+        {
+            gaps[2 * n] = k;
+            gaps[(2 * n) + 1] = end;
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary><see cref="RunsForward{TOutputs, TTiles}"/> compiled for <paramref name="perGroup"/> outputs and three or four vectors of samples.</summary>
+    private static unsafe void RunsForward(float* x, int* inputs, float* w, int* outs, int* runs, int count, float* y, float* bias, bool first, int perGroup, bool threeTiles)
+    {
+        if (perGroup == 4 && threeTiles)
+        {
+            RunsForward<FourOutputs, ThreeTiles>(x, inputs, w, outs, runs, count, y, bias, first);
+        }
+        else if (perGroup == 4)
+        {
+            RunsForward<FourOutputs, FourTiles>(x, inputs, w, outs, runs, count, y, bias, first);
+        }
+        else if (threeTiles)
+        {
+            RunsForward<TwoOutputs, ThreeTiles>(x, inputs, w, outs, runs, count, y, bias, first);
+        }
+        else
+        {
+            RunsForward<TwoOutputs, FourTiles>(x, inputs, w, outs, runs, count, y, bias, first);
         }
     }
 
@@ -200,6 +225,10 @@ internal static partial class BatchKernels<TVector>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void BackwardBlockWithRuns(float* x, float* dx, int* inputs, float* w, float* gw, int* blockStarts, int* order, int* runStarts, int* runs, int outputSize, int perGroup, float* dy, bool threeTiles)
     {
+        // Where the runs' weight gradients are not register-blocked they only pay in the input gradient (the caller
+        // takes the one-output sweep without one), and the register-blocked ones are written for four outputs.
+        Debug.Assert(dx != null || RunWeightGradients, "without an input gradient the runs need their weight-gradient kernel");
+        Debug.Assert(perGroup == 4 || !RunWeightGradients, "the runs' weight-gradient kernel takes four outputs");
         int group = Group, groups = outputSize / perGroup, entry = perGroup + 1;
         for (int g = 0, t = 0; t < outputSize; g++)
         {
@@ -256,20 +285,11 @@ internal static partial class BatchKernels<TVector>
             BackwardRange(x, null, inputs, w, gw, k, end, dyRow);
         }
 
-        for (int r = 0; r < count; r++)
+        Span<int> gaps = stackalloc int[2 * (count + 1)];
+        int gapCount = Gaps(k, end, j, entry, runs, count, gaps);
+        for (int n = 0; n < gapCount; n++)
         {
-            int* run = runs + (r * entry);
-            if (k < run[1 + j])
-            {
-                Gap(x, dx, inputs, w, gw, k, run[1 + j], dyRow);
-            }
-
-            k = run[1 + j] + run[0];
-        }
-
-        if (k < end)
-        {
-            Gap(x, dx, inputs, w, gw, k, end, dyRow);
+            Gap(x, dx, inputs, w, gw, gaps[2 * n], gaps[(2 * n) + 1], dyRow);
         }
     }
 
@@ -388,8 +408,9 @@ internal readonly struct TwoOutputs : IOutputsPerGroup
 /// <summary>
 /// How many of a group's four vectors of samples a register-blocked pass computes, fixed when the kernel is compiled:
 /// a last, partial group of at most three vectors' worth of samples (36 of MADE's batch of 100 at 512 bits) has a
-/// fourth vector of padding only, and skipping it saves a quarter of that group's work. Its rows of the transposed
-/// outputs and gradients are then left as they were; the transposes back never read them.
+/// fourth vector of padding only, and skipping it saves a quarter of that group's work. That vector of the rows then
+/// holds no result (the outputs' rows keep what the bias, earlier blocks and gaps put there, the input gradients'
+/// rows zeros), and the transposes back never read it.
 /// </summary>
 internal interface ITiles
 {
