@@ -155,7 +155,7 @@ public sealed class SharedRunTests
     }
 
     [Fact]
-    public void ALayerMostlyInRunsIsOneBlockAndARandomOneIsCutForL1()
+    public void ALayerMostlyInRunsIsOneBlockAndARandomOneIsCutIntoBlocks()
     {
         // 2,000 inputs: L1-sized blocks for 64 samples hold 128. Prefixes (MADE's hidden units) are mostly runs; a
         // random 10% mask has none.
@@ -179,12 +179,33 @@ public sealed class SharedRunTests
         ConnectionBlocks prefix = ConnectionBlocks.Get(ref cache, prefixStarts, prefixInputs, 2000, 64);
         Assert.Equal(1, prefix.Forward.BlockCount);
         Assert.Same(prefix.Forward, prefix.Backward);
-        Assert.True(4 * prefix.Forward.Covered >= 3 * prefixInputs.Length);
 
         cache = null;
         ConnectionBlocks sparse = ConnectionBlocks.Get(ref cache, randomStarts, randomInputs, 2000, 64);
         Assert.True(sparse.Forward.BlockCount > 1 && sparse.Backward.BlockCount > 1);
         Assert.Null(sparse.Forward.Runs);
+    }
+
+    [Fact]
+    public void TheMadeHiddenReferenceLayerTakesTheSortedOrderAndOneBlock()
+    {
+        // The reference tests' layer for these paths (RandomLayers): check that it still reaches them.
+        bool[,] mask = RandomLayers.Find("MadeHidden").Mask;
+        int inputs = mask.GetLength(0), outputs = mask.GetLength(1);
+        var starts = new List<int> { 0 };
+        var connectionInputs = new List<int>();
+        for (int o = 0; o < outputs; o++)
+        {
+            connectionInputs.AddRange(Enumerable.Range(0, inputs).Where(i => mask[i, o]));
+            starts.Add(connectionInputs.Count);
+        }
+
+        ConnectionBlocks? cache = null;
+        ConnectionBlocks blocks = ConnectionBlocks.Get(ref cache, starts.ToArray(), connectionInputs.ToArray(), inputs, 64);
+        Assert.Equal(1, blocks.Forward.BlockCount);
+        Assert.Same(blocks.Forward, blocks.Backward);
+        Assert.Equal(Enumerable.Range(0, outputs).OrderBy(o => starts[o + 1] - starts[o]).ThenBy(o => o), blocks.Forward.Order);
+        Assert.False(blocks.Forward.Order.SequenceEqual(Enumerable.Range(0, outputs)));
     }
 
     /// <summary>How many connections the brute-force runs of every block and whole group of <paramref name="order"/> take.</summary>

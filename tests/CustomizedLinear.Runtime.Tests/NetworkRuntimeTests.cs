@@ -409,7 +409,7 @@ public class NetworkRuntimeTests
                 bool empty = o == outputSize / 2; // an output with no connections
                 for (int i = 0; i < inputSize && !empty; i++)
                 {
-                    // The first eight outputs share one run of inputs: the register-blocked shared-span pass.
+                    // The first eight outputs share one run of inputs: the register-blocked shared-run passes.
                     bool dense = denseFirstOutputs && o < 8 && i >= 3 && i < 3 + Math.Min(40, inputSize - 3);
                     if (dense || random.NextDouble() < density)
                     {
@@ -437,7 +437,7 @@ public class NetworkRuntimeTests
         }
     }
 
-    public static TheoryData<string> LayerShapes => ["small", "noBias", "manyBlocks", "sharedSpans"];
+    public static TheoryData<string> LayerShapes => ["small", "noBias", "manyBlocks", "sharedRuns"];
 
     private static Layer LayerFor(string shape) => shape switch
     {
@@ -445,7 +445,7 @@ public class NetworkRuntimeTests
         "noBias" => Layer.Random(19, 9, 0.5, withBias: false, seed: 2),
         // Wide enough that the forward pass cuts the inputs into several blocks: the activation must wait for all.
         "manyBlocks" => Layer.Random(700, 20, 0.5, withBias: true, seed: 3),
-        "sharedSpans" => Layer.Random(64, 24, 0.2, withBias: true, seed: 4, denseFirstOutputs: true),
+        "sharedRuns" => Layer.Random(64, 24, 0.2, withBias: true, seed: 4, denseFirstOutputs: true),
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
 

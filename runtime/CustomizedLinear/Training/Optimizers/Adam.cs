@@ -184,7 +184,7 @@ public class Adam : Optimizer
         float beta1 = _beta1, beta2 = _beta2, oneMinusBeta1 = 1f - _beta1, oneMinusBeta2 = 1f - _beta2;
         float weightDecay = _weightDecay, eps = _eps, minusStepSize = -stepSize;
         int length = parameter.Length;
-        var vectors = new UpdateConstants(beta1, oneMinusBeta1, beta2, oneMinusBeta2, biasCorrection2Sqrt, eps, minusStepSize, coupledDecay ? weightDecay : 0f, decoupledDecay ? decay : 1f);
+        var vectors = new UpdateConstants(beta1, oneMinusBeta1, beta2, oneMinusBeta2, biasCorrection2Sqrt, eps, minusStepSize, weightDecay, decay, coupledDecay, decoupledDecay);
         int i = CompilerServices.SparseKernels.VectorBits switch
         {
             512 => UpdateVectors<V512>(parameter, gradient, expAvg, expAvgSq, vectors),
@@ -215,9 +215,10 @@ public class Adam : Optimizer
         }
     }
 
-    /// <summary>The scalars of <see cref="UpdateVectors{TVector}"/>; a coupled decay of 0 and a decoupled factor of 1 leave the update without decay.</summary>
+    /// <summary>The scalars of <see cref="UpdateVectors{TVector}"/>, and which weight decay <see cref="Update"/> decided on.</summary>
     private readonly record struct UpdateConstants(
-        float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float BiasCorrection2Sqrt, float Eps, float MinusStepSize, float CoupledDecay, float DecoupledFactor);
+        float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float BiasCorrection2Sqrt, float Eps, float MinusStepSize,
+        float WeightDecay, float DecoupledFactor, bool Coupled, bool Decoupled);
 
     /// <summary>
     /// <see cref="Update"/> over whole vectors of the widest width the machine accelerates (Vector&lt;T&gt; stays at
@@ -231,8 +232,8 @@ public class Adam : Optimizer
         TVector beta1 = TVector.Broadcast(k.Beta1), oneMinusBeta1 = TVector.Broadcast(k.OneMinusBeta1);
         TVector beta2 = TVector.Broadcast(k.Beta2), oneMinusBeta2 = TVector.Broadcast(k.OneMinusBeta2);
         TVector biasCorrection2Sqrt = TVector.Broadcast(k.BiasCorrection2Sqrt), eps = TVector.Broadcast(k.Eps), minusStepSize = TVector.Broadcast(k.MinusStepSize);
-        TVector coupledDecay = TVector.Broadcast(k.CoupledDecay), decoupledFactor = TVector.Broadcast(k.DecoupledFactor);
-        bool coupled = k.CoupledDecay != 0f, decoupled = k.DecoupledFactor != 1f;
+        TVector coupledDecay = TVector.Broadcast(k.WeightDecay), decoupledFactor = TVector.Broadcast(k.DecoupledFactor);
+        bool coupled = k.Coupled, decoupled = k.Decoupled;
         fixed (float* pp = parameter)
         fixed (float* pg = gradient)
         fixed (float* pm = expAvg)

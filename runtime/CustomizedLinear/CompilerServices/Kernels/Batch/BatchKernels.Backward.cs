@@ -63,7 +63,7 @@ internal static partial class BatchKernels<TVector>
 
                     if (runs != null && (dx != null || RunWeightGradients))
                     {
-                        BackwardBlockWithRuns(x, dx, inputs, w, gw, blockStarts, order, runStarts + ((nint)block * groups), runs, outputSize, perGroup, dy, samples <= 3 * c);
+                        BackwardBlockWithRuns(x, dx, inputs, w, gw, blockStarts, order, runStarts + ((nint)block * groups), runs, outputSize, perGroup, dy, TakesThreeTiles(samples));
                         continue;
                     }
 

@@ -50,7 +50,7 @@ internal static partial class BatchKernels<TVector>
                     }
                     else
                     {
-                        BlockOutputsWithRuns(x, inputs, w, blockStarts, order, runStarts + ((nint)block * groups), runs, outputSize, perGroup, y, block > 0, biases, samples <= 3 * TVector.Count);
+                        BlockOutputsWithRuns(x, inputs, w, blockStarts, order, runStarts + ((nint)block * groups), runs, outputSize, perGroup, y, block > 0, biases, TakesThreeTiles(samples));
                     }
                 }
 

@@ -52,53 +52,22 @@ internal static partial class BatchKernels<TVector>
     }
 
     /// <summary>
-    /// The connections of a group's outputs outside their runs (<see cref="Gaps"/>), added to what the runs stored.
-    /// A method of its own, so that the one-output loop of layers without runs stays as it was.
+    /// The connections of a group's outputs outside their runs (<see cref="GapWalk"/>), added to what the runs
+    /// stored. A method of its own, so that the one-output loop of layers without runs stays as it was.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void AroundRuns(float* x, int* inputs, float* w, int* blockStarts, int outputSize, int* outs, int perGroup, int* runs, int count, float* y)
     {
-        Span<int> gaps = stackalloc int[2 * (count + 1)];
         for (int j = 0; j < perGroup; j++)
         {
             int o = outs[j];
             float* to = y + ((nint)o * Group);
-            int gapCount = Gaps(blockStarts[o], blockStarts[outputSize + o], j, perGroup + 1, runs, count, gaps);
-            for (int n = 0; n < gapCount; n++)
+            var gaps = new GapWalk(blockStarts[o], blockStarts[outputSize + o], j, perGroup + 1, runs, count);
+            while (gaps.Next(out int start, out int end))
             {
-                OutputRange(x, inputs, w, gaps[2 * n], gaps[(2 * n) + 1], to, true, 0f);
+                OutputRange(x, inputs, w, start, end, to, true, 0f);
             }
         }
-    }
-
-    /// <summary>
-    /// The stretches of output <paramref name="j"/>'s range <paramref name="k"/> .. <paramref name="end"/> that none
-    /// of the group's <paramref name="count"/> runs takes, as (start, end) pairs in <paramref name="gaps"/>; returns how many.
-    /// </summary>
-    private static unsafe int Gaps(int k, int end, int j, int entry, int* runs, int count, Span<int> gaps)
-    {
-        int n = 0;
-        for (int r = 0; r < count; r++)
-        {
-            int* run = runs + (r * entry);
-            if (k < run[1 + j])
-            {
-                gaps[2 * n] = k;
-                gaps[(2 * n) + 1] = run[1 + j];
-                n++;
-            }
-
-            k = run[1 + j] + run[0];
-        }
-
-        if (k < end)
-        {
-            gaps[2 * n] = k;
-            gaps[(2 * n) + 1] = end;
-            n++;
-        }
-
-        return n;
     }
 
     /// <summary><see cref="RunsForward{TOutputs, TTiles}"/> compiled for <paramref name="perGroup"/> outputs and three or four vectors of samples.</summary>
@@ -285,11 +254,10 @@ internal static partial class BatchKernels<TVector>
             BackwardRange(x, null, inputs, w, gw, k, end, dyRow);
         }
 
-        Span<int> gaps = stackalloc int[2 * (count + 1)];
-        int gapCount = Gaps(k, end, j, entry, runs, count, gaps);
-        for (int n = 0; n < gapCount; n++)
+        var gaps = new GapWalk(k, end, j, entry, runs, count);
+        while (gaps.Next(out int start, out int stop))
         {
-            Gap(x, dx, inputs, w, gw, gaps[2 * n], gaps[(2 * n) + 1], dyRow);
+            Gap(x, dx, inputs, w, gw, start, stop, dyRow);
         }
     }
 
@@ -425,4 +393,47 @@ internal readonly struct FourTiles : ITiles
 internal readonly struct ThreeTiles : ITiles
 {
     public static int Count => 3;
+}
+
+/// <summary>
+/// The stretches of one output's range in a block that none of its group's runs takes, one at a time: before each
+/// run, and after the last (runs ascend and do not overlap within every output of the group).
+/// </summary>
+internal unsafe struct GapWalk
+{
+    private readonly int _end, _j, _entry, _count;
+    private readonly int* _runs;
+    private int _k, _r;
+
+    /// <summary>The gaps of output <paramref name="j"/> of the group (range <paramref name="k"/> .. <paramref name="end"/>) around <paramref name="count"/> runs of <paramref name="entry"/> ints.</summary>
+    public GapWalk(int k, int end, int j, int entry, int* runs, int count)
+    {
+        _k = k;
+        _end = end;
+        _j = j;
+        _entry = entry;
+        _runs = runs;
+        _count = count;
+        _r = 0;
+    }
+
+    /// <summary>The next gap, <paramref name="start"/> .. <paramref name="end"/> (never empty); false when there is none.</summary>
+    public bool Next(out int start, out int end)
+    {
+        while (_r <= _count)
+        {
+            int stop = _r < _count ? _runs[(_r * _entry) + 1 + _j] : _end;
+            start = _k;
+            end = stop;
+            _k = _r < _count ? stop + _runs[_r * _entry] : _end;
+            _r++;
+            if (start < end)
+            {
+                return true;
+            }
+        }
+
+        start = end = 0;
+        return false;
+    }
 }

@@ -64,6 +64,12 @@ internal static partial class BatchKernels<TVector>
         }
     }
 
+    /// <summary>
+    /// Whether a group of <paramref name="samples"/> takes the register blocks' three-vector copies (<see cref="ITiles"/>):
+    /// its fourth vector of samples is padding only.
+    /// </summary>
+    private static bool TakesThreeTiles(int samples) => samples <= 3 * TVector.Count;
+
     /// <summary><paramref name="rows"/> [samples, width] → <paramref name="transposed"/> [width, group], zero-padded past <paramref name="samples"/>.</summary>
     private static void Transpose(ReadOnlySpan<float> rows, int width, int samples, Span<float> transposed)
     {

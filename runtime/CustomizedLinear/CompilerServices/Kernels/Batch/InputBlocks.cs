@@ -43,7 +43,7 @@ internal sealed class InputBlocks
     public int[] Order { get; }
 
     /// <summary>
-    /// Per block and whole group (<c>block * Groups + group</c>), where the group's runs start in <see cref="Runs"/>
+    /// Per block and whole group (<c>block * groups + group</c>, groups being <c>OutputSize / OutputsPerGroup</c>), where the group's runs start in <see cref="Runs"/>
     /// (in runs); the group's runs end where the next entry's start. One more entry closes the last group.
     /// Null when no group has runs: the layer is left to the one-output loop.
     /// </summary>
