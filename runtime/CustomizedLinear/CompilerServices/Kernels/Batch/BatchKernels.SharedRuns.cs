@@ -75,19 +75,19 @@ internal static partial class BatchKernels<TVector>
     {
         if (perGroup == 4 && threeTiles)
         {
-            RunsForward<FourOutputs, ThreeTiles>(x, inputs, w, outs, runs, count, y, bias, first);
+            RunsForward<Four, Three>(x, inputs, w, outs, runs, count, y, bias, first);
         }
         else if (perGroup == 4)
         {
-            RunsForward<FourOutputs, FourTiles>(x, inputs, w, outs, runs, count, y, bias, first);
+            RunsForward<Four, Four>(x, inputs, w, outs, runs, count, y, bias, first);
         }
         else if (threeTiles)
         {
-            RunsForward<TwoOutputs, ThreeTiles>(x, inputs, w, outs, runs, count, y, bias, first);
+            RunsForward<Two, Three>(x, inputs, w, outs, runs, count, y, bias, first);
         }
         else
         {
-            RunsForward<TwoOutputs, FourTiles>(x, inputs, w, outs, runs, count, y, bias, first);
+            RunsForward<Two, Four>(x, inputs, w, outs, runs, count, y, bias, first);
         }
     }
 
@@ -101,8 +101,8 @@ internal static partial class BatchKernels<TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void RunsForward<TOutputs, TTiles>(float* x, int* inputs, float* w, int* outs, int* runs, int count, float* y, float* bias, bool first)
-        where TOutputs : struct, IOutputsPerGroup
-        where TTiles : struct, ITiles
+        where TOutputs : struct, ICount
+        where TTiles : struct, ICount
     {
         int c = TVector.Count, group = Group, entry = TOutputs.Count + 1;
         bool four = TOutputs.Count == 4, fourth = TTiles.Count == 4;
@@ -224,11 +224,11 @@ internal static partial class BatchKernels<TVector>
 
             if (RunWeightGradients && threeTiles)
             {
-                WeightGrad512.RunsOfFour<ThreeTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
+                WeightGrad512.RunsOfFour<Three>(x, inputs, gw, order + t, groupRuns, count, dy);
             }
             else if (RunWeightGradients)
             {
-                WeightGrad512.RunsOfFour<FourTiles>(x, inputs, gw, order + t, groupRuns, count, dy);
+                WeightGrad512.RunsOfFour<Four>(x, inputs, gw, order + t, groupRuns, count, dy);
             }
 
             for (int j = 0; j < perGroup; j++, t++)
@@ -280,19 +280,19 @@ internal static partial class BatchKernels<TVector>
     {
         if (perGroup == 4 && threeTiles)
         {
-            RunsInputGrad<FourOutputs, ThreeTiles>(dx, inputs, w, outs, runs, count, dy);
+            RunsInputGrad<Four, Three>(dx, inputs, w, outs, runs, count, dy);
         }
         else if (perGroup == 4)
         {
-            RunsInputGrad<FourOutputs, FourTiles>(dx, inputs, w, outs, runs, count, dy);
+            RunsInputGrad<Four, Four>(dx, inputs, w, outs, runs, count, dy);
         }
         else if (threeTiles)
         {
-            RunsInputGrad<TwoOutputs, ThreeTiles>(dx, inputs, w, outs, runs, count, dy);
+            RunsInputGrad<Two, Three>(dx, inputs, w, outs, runs, count, dy);
         }
         else
         {
-            RunsInputGrad<TwoOutputs, FourTiles>(dx, inputs, w, outs, runs, count, dy);
+            RunsInputGrad<Two, Four>(dx, inputs, w, outs, runs, count, dy);
         }
     }
 
@@ -303,8 +303,8 @@ internal static partial class BatchKernels<TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void RunsInputGrad<TOutputs, TTiles>(float* dx, int* inputs, float* w, int* outs, int* runs, int count, float* dy)
-        where TOutputs : struct, IOutputsPerGroup
-        where TTiles : struct, ITiles
+        where TOutputs : struct, ICount
+        where TTiles : struct, ICount
     {
         int c = TVector.Count, group = Group, entry = TOutputs.Count + 1;
         bool four = TOutputs.Count == 4;
@@ -348,51 +348,11 @@ internal static partial class BatchKernels<TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector AddToRow<TOutputs>(TVector q, TVector a, TVector wa, TVector b, TVector wb, TVector e, TVector we, TVector f, TVector wf)
-        where TOutputs : struct, IOutputsPerGroup
+        where TOutputs : struct, ICount
     {
         TVector sum = TVector.MultiplyAdd(b, wb, TVector.MultiplyAdd(a, wa, q));
         return TOutputs.Count == 4 ? TVector.MultiplyAdd(f, wf, TVector.MultiplyAdd(e, we, sum)) : sum;
     }
-}
-
-/// <summary>How many outputs a register-blocked pass over shared runs takes, fixed when the kernel is compiled.</summary>
-internal interface IOutputsPerGroup
-{
-    static abstract int Count { get; }
-}
-
-/// <summary>Four outputs: sixteen accumulators, for machines with 32 vector registers.</summary>
-internal readonly struct FourOutputs : IOutputsPerGroup
-{
-    public static int Count => 4;
-}
-
-/// <summary>Two outputs: eight accumulators, for machines with 16 vector registers.</summary>
-internal readonly struct TwoOutputs : IOutputsPerGroup
-{
-    public static int Count => 2;
-}
-
-/// <summary>
-/// How many of a group's four vectors of samples a register-blocked pass computes, fixed when the kernel is compiled:
-/// a last, partial group of at most three vectors' worth of samples (36 of MADE's batch of 100 at 512 bits) has a
-/// fourth vector of padding only, and skipping it saves a quarter of that group's work. That vector of the rows then
-/// holds no result (the outputs' rows keep what the bias, earlier blocks and gaps put there, the input gradients'
-/// rows zeros), and the transposes back never read it.
-/// </summary>
-internal interface ITiles
-{
-    static abstract int Count { get; }
-}
-
-internal readonly struct FourTiles : ITiles
-{
-    public static int Count => 4;
-}
-
-internal readonly struct ThreeTiles : ITiles
-{
-    public static int Count => 3;
 }
 
 /// <summary>

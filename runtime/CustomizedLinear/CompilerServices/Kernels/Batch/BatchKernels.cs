@@ -65,8 +65,11 @@ internal static partial class BatchKernels<TVector>
     }
 
     /// <summary>
-    /// Whether a group of <paramref name="samples"/> takes the register blocks' three-vector copies (<see cref="ITiles"/>):
-    /// its fourth vector of samples is padding only.
+    /// Whether a group of <paramref name="samples"/> takes the register blocks' copies compiled for three of its four
+    /// vectors of samples: a last, partial group of at most three vectors' worth (36 of MADE's batch of 100 at 512
+    /// bits) has a fourth vector of padding only, and skipping it saves a quarter of that group's work. That vector
+    /// of the rows then holds no result (the outputs' rows keep what the bias, earlier blocks and gaps put there,
+    /// the input gradients' rows zeros), and the transposes back never read it.
     /// </summary>
     private static bool TakesThreeTiles(int samples) => samples <= 3 * TVector.Count;
 

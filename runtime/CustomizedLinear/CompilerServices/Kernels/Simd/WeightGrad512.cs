@@ -36,7 +36,7 @@ internal static unsafe class WeightGrad512
     /// they are computed into sixteen sums, four consecutive ones per output, which land on consecutive weights.
     /// </summary>
     public static void RunsOfFour<TTiles>(float* x, int* inputs, float* gw, int* outs, int* runs, int count, float* dy)
-        where TTiles : struct, ITiles
+        where TTiles : struct, ICount
     {
         float* pa = dy + ((nint)outs[0] * 64), pb = dy + ((nint)outs[1] * 64), pe = dy + ((nint)outs[2] * 64), pf = dy + ((nint)outs[3] * 64);
         Vector512<float> a0 = Vector512.Load(pa), a1 = Vector512.Load(pa + 16), a2 = Vector512.Load(pa + 32), a3 = Vector512.Load(pa + 48);
@@ -81,7 +81,7 @@ internal static unsafe class WeightGrad512
     private static Vector512<float> Input<TTiles>(
         float* x, int input, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3,
         Vector512<float> e0, Vector512<float> e1, Vector512<float> e2, Vector512<float> e3, Vector512<float> f0, Vector512<float> f1, Vector512<float> f2, Vector512<float> f3)
-        where TTiles : struct, ITiles
+        where TTiles : struct, ICount
     {
         float* p = x + ((nint)input * 64);
         Vector512<float> x0 = Vector512.Load(p), x1 = Vector512.Load(p + 16), x2 = Vector512.Load(p + 32);
