@@ -48,24 +48,25 @@ public sealed class KernelPlanTests
         }
 
         int connections = mask.ToString().Count(c => c == '1');
-        string code = GeneratorHarness.RunSingle(mask.ToString()).GeneratedSources.Single().SourceText.ToString();
+        var run = GeneratorHarness.RunSingle(mask.ToString());
+        Assert.True(run.GeneratedSources.Length == 1, string.Join("\n", run.GeneratorDiagnostics));
+        string code = run.GeneratedSources[0].SourceText.ToString();
         foreach (string method in new[] { "Forward", "InputGrad", "AccumulateWeightGrad" })
         {
-            var parts = Regex.Matches(code, $@"private static void {method}Part(\d+)\([^)]*\)\n\s*\{{\n(?<body>.*?)\n\s*\}}\n", RegexOptions.Singleline)
-                .Select(m => m.Groups["body"].Value.Split('\n').Where(l => l.TrimEnd().EndsWith(';')).Select(Terms).ToList())
+            var parts = Regex.Matches(code, $@"private static void {method}Part(\d+)\([^)]*\)\n\s*\{{\n(?<body>.*?)\n        \}}\n", RegexOptions.Singleline)
+                .Select(m => Statements(m.Groups["body"].Value).Select(Terms).ToList())
                 .ToList();
             if (method == "AccumulateWeightGrad")
             {
-                // One term per connection: the parts are known without the plan.
-                Assert.Equal((connections + KernelLimits.MaxTermsPerMethod - 1) / KernelLimits.MaxTermsPerMethod, Math.Max(1, parts.Count));
+                // Every connection's gradient is written once, and no fewer parts than the limit forces.
+                Assert.Equal(connections, parts.Count == 0 ? Statements(Whole(method)).Sum(Terms) : parts.Sum(p => p.Sum()));
+                Assert.True(Math.Max(1, parts.Count) >= (connections + KernelLimits.MaxTermsPerMethod - 1) / KernelLimits.MaxTermsPerMethod);
             }
 
             if (parts.Count == 0)
             {
                 // Not split: then the whole method fits.
-                Match whole = Regex.Match(code, $@"internal static void {method}\([^)]*\)\n\s*\{{\n(?<body>.*?)\n\s*\}}\n", RegexOptions.Singleline);
-                Assert.True(whole.Success, method);
-                Assert.True(whole.Groups["body"].Value.Split('\n').Sum(Terms) <= KernelLimits.MaxTermsPerMethod, method);
+                Assert.True(Statements(Whole(method)).Sum(Terms) <= KernelLimits.MaxTermsPerMethod, method);
                 continue;
             }
 
@@ -79,7 +80,45 @@ public sealed class KernelPlanTests
             }
         }
 
-        // A statement's terms: its multiplications, or 1 for a statement without any (= 0f, = b[o]).
-        static int Terms(string statement) => statement.Trim().Length == 0 || statement.TrimStart().StartsWith("//", StringComparison.Ordinal) ? 0 : Math.Max(1, Regex.Matches(statement, @"\] \* ").Count);
+        string Whole(string method)
+        {
+            Match whole = Regex.Match(code, $@"internal static void {method}\([^)]*\)\n\s*\{{\n(?<body>.*?)\n        \}}\n", RegexOptions.Singleline);
+            Assert.True(whole.Success, method);
+            return whole.Groups["body"].Value;
+        }
+
+        // A method's statements after its length check: a block in braces (four outputs finished together) is one.
+        static System.Collections.Generic.List<string> Statements(string body)
+        {
+            var statements = new System.Collections.Generic.List<string>();
+            var block = new StringBuilder();
+            int depth = 0;
+            var lines = body.Split('\n').Select(l => l.Trim()).ToList();
+            foreach (string line in lines.Skip(lines.FindLastIndex(l => l.StartsWith("ref float ", StringComparison.Ordinal)) + 1))
+            {
+                if (line.StartsWith("//", StringComparison.Ordinal) || line.Length == 0)
+                {
+                    continue;
+                }
+
+                depth += line == "{" ? 1 : line == "}" ? -1 : 0;
+                block.Append(line).Append('\n');
+                if (depth == 0 && (line == "}" || line.EndsWith(';')))
+                {
+                    statements.Add(block.ToString());
+                    block.Clear();
+                }
+            }
+
+            return statements;
+        }
+
+        // A statement's terms are its connections: four per vector of weights or of weight gradients, one per
+        // scalar one; 1 for a statement without any (a bias alone, an output or input without connections).
+        static int Terms(string statement) => Math.Max(
+            1,
+            4 * Regex.Matches(statement, @"(?<!Set)Four\(ref (w|gw), ").Count
+            + Regex.Matches(statement, @"At\(ref w, ").Count
+            + Regex.Matches(statement, @"At\(ref x, \d+\) \* At\(ref dy").Count);
     }
 }

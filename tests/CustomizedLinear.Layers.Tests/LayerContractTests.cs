@@ -212,7 +212,7 @@ public sealed class LayerContractTests
         IMaskedLinear layer = RandomLayers.Create(c, seed: 11);
 
         // Per-sample and batch paths, with a last partial sample group on every vector width.
-        foreach (int batch in new[] { 5, 17, 67, 130 })
+        foreach (int batch in new[] { 1, 5, 17, 67, 130 })
         {
             float[] x = DenseReference.RandomFloats(random, batch * c.Inputs);
             float[] dy = DenseReference.RandomFloats(random, batch * c.Outputs);

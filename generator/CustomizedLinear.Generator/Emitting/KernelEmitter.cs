@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text;
 using CustomizedLinear.Generator.Model;
 using CustomizedLinear.Generator.Limits;
+using CustomizedLinear.Generator.Planning;
 
 namespace CustomizedLinear.Generator.Emitting;
 
@@ -17,8 +18,11 @@ internal static class KernelEmitter
 
     private const string W = "global::System.ReadOnlySpan<float> w";
 
-    /// <summary>One statement, preceded by a comment when it starts an output's or an input's block.</summary>
-    private readonly record struct Statement(string? Comment, string Code);
+    /// <summary>
+    /// One statement, preceded by a comment when it starts an output's or an input's block (a comment may be
+    /// several lines); with <paramref name="Scope"/>, the lines of a block in braces instead.
+    /// </summary>
+    private readonly record struct Statement(string? Comment, string Code, IReadOnlyList<string>? Scope = null);
 
     public static void Write(SourceWriter writer, LayerModel layer, string className)
     {
@@ -37,7 +41,6 @@ internal static class KernelEmitter
         string forwardParameters = layer.HasBias
             ? $"{W}, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y"
             : $"{W}, global::System.ReadOnlySpan<float> x, global::System.Span<float> y";
-        string inputGradParameters = $"{W}, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx";
         string runs = layer.Kernels.ContiguousRuns ? ", contiguousRuns: true" : "";
         string weightGradParameters = "global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw";
 
@@ -45,7 +48,10 @@ internal static class KernelEmitter
         writer.WriteLine("/// <summary><c>y = W·x + b</c> for one sample.</summary>");
         if (layer.Kernels.Unrolled)
         {
-            WriteMethod(writer, "Forward", forwardParameters, ForwardStatements(layer), layer.Kernels.ForwardParts);
+            string parameters = layer.HasBias
+                ? $"{Names.ReadOnlySpan} weight, {Names.ReadOnlySpan} bias, {Names.ReadOnlySpan} input, {Names.Span} output"
+                : $"{Names.ReadOnlySpan} weight, {Names.ReadOnlySpan} input, {Names.Span} output";
+            WriteMethod(writer, "Forward", parameters, ForwardStatements(layer), layer.Kernels.ForwardParts, ForwardPrologue(layer));
         }
         else
         {
@@ -53,18 +59,31 @@ internal static class KernelEmitter
             writer.WriteLine($"internal static void Forward({forwardParameters}) => {Names.SparseKernels}.ForwardOne(OutputStarts, ConnectionInputs, w, {bias}, x, y{runs});");
         }
 
+        WriteForwardBatch(writer, layer);
         if (layer.Kernels.Unrolled)
         {
             writer.WriteLine();
-            writer.WriteLine("/// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name=\"dx\"/>).</summary>");
-            WriteMethod(writer, "InputGrad", inputGradParameters, InputGradStatements(layer), layer.Kernels.InputGradParts);
+            writer.WriteLine("/// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name=\"inputGrad\"/>).</summary>");
+            WriteMethod(
+                writer,
+                "InputGrad",
+                $"{Names.ReadOnlySpan} weight, {Names.ReadOnlySpan} outputGrad, {Names.Span} inputGrad",
+                layer.Kernels.InputGradByOutput ? InputGradByOutputStatements(layer) : InputGradStatements(layer),
+                layer.Kernels.InputGradParts,
+                Prologue(("weight", layer.ConnectionCount, "w"), ("outputGrad", layer.OutputSize, "dy"), ("inputGrad", layer.InputSize, "dx")));
         }
 
         writer.WriteLine();
         writer.WriteLine("/// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>");
         if (layer.Kernels.Unrolled)
         {
-            WriteMethod(writer, "AccumulateWeightGrad", weightGradParameters, WeightGradStatements(layer), layer.Kernels.WeightGradParts);
+            WriteMethod(
+                writer,
+                "AccumulateWeightGrad",
+                $"{Names.ReadOnlySpan} input, {Names.ReadOnlySpan} outputGrad, {Names.Span} weightGrad",
+                WeightGradStatements(layer),
+                layer.Kernels.WeightGradParts,
+                Prologue(("input", layer.InputSize, "x"), ("outputGrad", layer.OutputSize, "dy"), ("weightGrad", layer.ConnectionCount, "gw")));
         }
         else
         {
@@ -87,6 +106,37 @@ internal static class KernelEmitter
             writer.WriteLine($"internal static void Backward({backwardParameters}) => {Names.SparseKernels}.BackwardOne(OutputStarts, ConnectionInputs, w, x, dy, gw, dx{runs});");
         }
 
+        if (layer.Kernels.Unrolled)
+        {
+            VectorSums.WriteHelpers(writer);
+            VectorSums.WriteShort(writer, "A span is shorter than the layer needs.");
+        }
+
+        writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// The layer's <c>Forward</c> for every batch but one sample: checked, then the batch kernels or the per-sample
+    /// kernel sample by sample. Not inlined, so the one-sample path in <c>Forward</c> keeps a frame of its own size.
+    /// </summary>
+    private static void WriteForwardBatch(SourceWriter writer, LayerModel layer)
+    {
+        string inputs = Names.Int(layer.InputSize), outputs = Names.Int(layer.OutputSize);
+        writer.WriteLine();
+        writer.WriteLine("/// <summary><c>output = input · Wᵀ + b</c> for a batch of samples, the spans checked first.</summary>");
+        writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+        writer.OpenBlock($"internal static void ForwardBatch(global::CustomizedLinear.CompilerServices.AlignedFloats weights, {Names.ReadOnlySpan} bias, {Names.ReadOnlySpan} input, {Names.Span} output)");
+        writer.WriteLine($"{Names.ReadOnlySpan} weight = weights.Span;");
+        writer.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch({inputs}, {outputs}, input, output);");
+        writer.OpenBlock($"if (batch >= {LayerEmitter.Threshold(layer.Kernels.BatchThreshold)})");
+        writer.WriteLine("// Vectorised across samples, over the index data.");
+        writer.WriteLine($"{Names.SparseKernels}.Forward(OutputStarts, ConnectionInputs, ref Blocks, weight, bias, input, output, {inputs}, {outputs});");
+        writer.WriteLine("return;");
+        writer.CloseBlock();
+        writer.WriteLine();
+        writer.OpenBlock("for (int n = 0; n < batch; n++)");
+        writer.WriteLine($"Forward(weight, {(layer.HasBias ? "bias, " : "")}input.Slice(n * {inputs}, {inputs}), output.Slice(n * {outputs}, {outputs}));");
+        writer.CloseBlock();
         writer.CloseBlock();
     }
 
@@ -122,11 +172,12 @@ internal static class KernelEmitter
     }
 
     /// <summary>One method, or, where the plan cuts it into parts, a method that calls each part in turn.</summary>
-    private static void WriteMethod(SourceWriter writer, string name, string parameters, List<Statement> statements, EquatableArray<int> partStarts)
+    private static void WriteMethod(SourceWriter writer, string name, string parameters, List<Statement> statements, EquatableArray<int> partStarts, List<string>? prologue = null)
     {
         if (partStarts.Count <= 1)
         {
             writer.OpenBlock($"internal static void {name}({parameters})");
+            WritePrologue(writer, prologue);
             WriteStatements(writer, statements);
             writer.CloseBlock();
             return;
@@ -145,9 +196,40 @@ internal static class KernelEmitter
             int end = i + 1 < partStarts.Count ? partStarts[i + 1] : statements.Count;
             writer.WriteLine();
             writer.OpenBlock($"private static void {name}Part{Names.Int(i)}({parameters})");
+            WritePrologue(writer, prologue);
             WriteStatements(writer, statements.GetRange(partStarts[i], end - partStarts[i]));
             writer.CloseBlock();
         }
+    }
+
+    private static void WritePrologue(SourceWriter writer, List<string>? prologue)
+    {
+        if (prologue is null)
+        {
+            return;
+        }
+
+        foreach (string line in prologue)
+        {
+            if (line.Length == 0)
+            {
+                writer.WriteLine();
+            }
+            else if (line == "{")
+            {
+                writer.OpenScope();
+            }
+            else if (line == "}")
+            {
+                writer.CloseBlock();
+            }
+            else
+            {
+                writer.WriteLine(line);
+            }
+        }
+
+        writer.WriteLine();
     }
 
     private static void WriteStatements(SourceWriter writer, List<Statement> statements)
@@ -162,32 +244,108 @@ internal static class KernelEmitter
                     writer.WriteLine();
                 }
 
-                writer.WriteLine(statement.Comment);
+                foreach (string line in statement.Comment.Split('\n'))
+                {
+                    writer.WriteLine(line);
+                }
             }
 
-            writer.WriteLine(statement.Code);
+            if (statement.Scope is null)
+            {
+                writer.WriteLine(statement.Code);
+            }
+            else
+            {
+                writer.OpenScope();
+                foreach (string line in statement.Scope)
+                {
+                    writer.WriteLine(line);
+                }
+
+                writer.CloseBlock();
+            }
+
             first = false;
         }
     }
 
+    /// <summary>A straight-line kernel's (and each part's) one length check, and the references the unchecked reads go through.</summary>
+    private static List<string> Prologue(params (string Span, int Length, string Ref)[] spans)
+    {
+        var lines = new List<string>
+        {
+            "// Every index below is a constant under these lengths, so the reads and writes need no further checks.",
+            $"if ({string.Join(" || ", spans.Select(s => $"{s.Span}.Length < {Names.Int(s.Length)}"))})",
+            "{",
+            "Short();",
+            "}",
+            "",
+        };
+        lines.AddRange(spans.Select(s => $"ref float {s.Ref} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({s.Span});"));
+        return lines;
+    }
+
+    private static List<string> ForwardPrologue(LayerModel layer) => layer.HasBias
+        ? Prologue(("weight", layer.ConnectionCount, "w"), ("bias", layer.OutputSize, "b"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"))
+        : Prologue(("weight", layer.ConnectionCount, "w"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"));
+
+    /// <summary>The forward pass as <see cref="KernelPlanner.ForwardUnits"/> cuts it, each unit's sums as <see cref="VectorSums"/> writes them.</summary>
     private static List<Statement> ForwardStatements(LayerModel layer)
     {
         var statements = new List<Statement>();
-        for (int output = 0; output < layer.OutputSize; output++)
+        string? bias = layer.HasBias ? "b" : null;
+        foreach (ForwardUnit unit in KernelPlanner.ForwardUnits(layer.OutputSize, layer.OutputStarts))
         {
-            int start = layer.OutputStarts[output];
-            int end = layer.OutputStarts[output + 1];
-            var inputs = Enumerable.Range(start, end - start).Select(k => layer.ConnectionInputs[k]).ToList();
-            string comment = inputs.Count == 0
-                ? $"// output {output}: no inputs, {(layer.HasBias ? "only its bias" : "always 0")}"
-                : $"// output {output} ← {Plural("input", inputs)}";
-            string target = $"y[{output}]";
-            string? head = layer.HasBias ? $"b[{output}]" : null;
-            var terms = Enumerable.Range(start, end - start).Select(k => $"w[{k}] * x[{layer.ConnectionInputs[k]}]").ToList();
-            AddSum(statements, comment, target, head, terms);
+            if (unit.Outputs == 4)
+            {
+                string comments = string.Join("\n", Enumerable.Range(unit.Output, 4).Select(o => OutputComment(layer, o)));
+                List<string> lines = VectorSums.FourOutputs(layer, "w", bias, "x", unit.Output);
+                lines.Add($"SetFour(ref y, {Names.Int(unit.Output)}, v);");
+                statements.Add(new Statement(comments, "", lines));
+                continue;
+            }
+
+            int o = unit.Output;
+            (List<string> vectors, List<string> scalars) = VectorSums.Terms(layer, "w", "x", o);
+            bool last = unit.EndVector == vectors.Count;
+            var parts = new List<string>();
+            if (unit.FirstVector > 0)
+            {
+                parts.Add($"At(ref y, {Names.Int(o)})");
+            }
+            else if (bias is not null)
+            {
+                parts.Add($"At(ref b, {Names.Int(o)})");
+            }
+
+            var chunk = vectors.GetRange(unit.FirstVector, unit.EndVector - unit.FirstVector);
+            if (chunk.Count > 0)
+            {
+                parts.Add("Sum(sum)");
+            }
+
+            if (last)
+            {
+                parts.AddRange(scalars);
+            }
+
+            string store = $"Set(ref y, {Names.Int(o)}, {(parts.Count == 0 ? "0f" : string.Join(" + ", parts))});";
+            string? comment = unit.FirstVector == 0 ? OutputComment(layer, o) : null;
+            statements.Add(chunk.Count == 0
+                ? new Statement(comment, store)
+                : new Statement(comment, "", [.. VectorSums.Accumulate("sum", chunk), store]));
         }
 
         return statements;
+    }
+
+    private static string OutputComment(LayerModel layer, int output)
+    {
+        int start = layer.OutputStarts[output];
+        int end = layer.OutputStarts[output + 1];
+        return start == end
+            ? $"// output {output}: no inputs, {(layer.HasBias ? "only its bias" : "always 0")}"
+            : $"// output {output} ← {Plural("input", Enumerable.Range(start, end - start).Select(k => layer.ConnectionInputs[k]).ToList())}";
     }
 
     private static List<Statement> InputGradStatements(LayerModel layer)
@@ -214,12 +372,48 @@ internal static class KernelEmitter
             string comment = connections.Count == 0
                 ? $"// input {input} feeds no output"
                 : $"// input {input} → {Plural("output", connections.Select(c => c.Output).ToList())}";
-            AddSum(statements, comment, $"dx[{input}]", null, connections.Select(c => $"w[{c.K}] * dy[{c.Output}]").ToList());
+            AddSum(statements, comment, input, connections.Select(c => $"At(ref w, {Names.Int(c.K)}) * At(ref dy, {Names.Int(c.Output)})").ToList());
         }
 
         return statements;
     }
 
+    /// <summary>
+    /// <c>dx = Wᵀ·dy</c> output by output: <c>dx</c> cleared, then each output's four consecutive inputs take
+    /// <c>w[k..k+3]·dy[o]</c> as one vector, its other connections one at a time (costs as the plan counts them).
+    /// </summary>
+    private static List<Statement> InputGradByOutputStatements(LayerModel layer)
+    {
+        var statements = new List<Statement> { new("// dx starts at zero; each output adds its share", $"inputGrad.Slice(0, {Names.Int(layer.InputSize)}).Clear();") };
+        for (int output = 0; output < layer.OutputSize; output++)
+        {
+            string? comment = OutputComment(layer, output);
+            string o = Names.Int(output);
+            int end = layer.OutputStarts[output + 1];
+            for (int k = layer.OutputStarts[output]; k < end; k += 4)
+            {
+                // The chunks of four the plan counted: one vector statement if consecutive, else one per connection.
+                int input = layer.ConnectionInputs[k];
+                if (k + 4 <= end && KernelPlanner.ConsecutiveInputs(layer.ConnectionInputs, k, 4))
+                {
+                    statements.Add(new Statement(comment, $"SetFour(ref dx, {Names.Int(input)}, Four(ref dx, {Names.Int(input)}) + Four(ref w, {Names.Int(k)}) * At(ref dy, {o}));"));
+                    comment = null;
+                    continue;
+                }
+
+                for (int c = k; c < System.Math.Min(k + 4, end); c++)
+                {
+                    int i = layer.ConnectionInputs[c];
+                    statements.Add(new Statement(comment, $"Set(ref dx, {Names.Int(i)}, At(ref dx, {Names.Int(i)}) + At(ref w, {Names.Int(c)}) * At(ref dy, {o}));"));
+                    comment = null;
+                }
+            }
+        }
+
+        return statements;
+    }
+
+    /// <summary><c>gw += dy·xᵀ</c>: each output's connections four at a time as one vector, the last one to three alone.</summary>
     private static List<Statement> WeightGradStatements(LayerModel layer)
     {
         var statements = new List<Statement>();
@@ -227,15 +421,18 @@ internal static class KernelEmitter
         {
             int start = layer.OutputStarts[output];
             int end = layer.OutputStarts[output + 1];
-            if (start == end)
+            string? comment = start == end ? null : OutputComment(layer, output);
+            string o = Names.Int(output);
+            int k = start;
+            for (; k + 4 <= end; k += 4)
             {
-                continue;
+                statements.Add(new Statement(comment, $"SetFour(ref gw, {Names.Int(k)}, Four(ref gw, {Names.Int(k)}) + {VectorSums.FourInputs(layer, "x", k)} * At(ref dy, {o}));"));
+                comment = null;
             }
 
-            string? comment = $"// output {output} ← {Plural("input", Enumerable.Range(start, end - start).Select(k => layer.ConnectionInputs[k]).ToList())}";
-            for (int k = start; k < end; k++)
+            for (; k < end; k++)
             {
-                statements.Add(new Statement(comment, $"gw[{k}] += dy[{output}] * x[{layer.ConnectionInputs[k]}];"));
+                statements.Add(new Statement(comment, $"Set(ref gw, {Names.Int(k)}, At(ref gw, {Names.Int(k)}) + At(ref x, {Names.Int(layer.ConnectionInputs[k])}) * At(ref dy, {o}));"));
                 comment = null;
             }
         }
@@ -243,17 +440,18 @@ internal static class KernelEmitter
         return statements;
     }
 
-    /// <summary><c>target = head + t0 + … ;</c> in the statements <see cref="KernelLimits.SumStatementTerms"/> cuts it into.</summary>
-    private static void AddSum(List<Statement> statements, string comment, string target, string? head, List<string> terms)
+    /// <summary><c>dx[input] = t0 + … ;</c> then <c>+= … ;</c>, in the statements <see cref="KernelLimits.SumStatementTerms"/> cuts it into.</summary>
+    private static void AddSum(List<Statement> statements, string comment, int input, List<string> terms)
     {
         int i = 0;
+        string target = Names.Int(input);
         foreach (int count in KernelLimits.SumStatementTerms(terms.Count))
         {
             string code = count == 0
-                ? $"{target} = {head ?? "0f"};"
+                ? $"Set(ref dx, {target}, 0f);"
                 : i == 0
-                    ? $"{target} = {(head is null ? "" : head + " + ")}{string.Join(" + ", terms.GetRange(i, count))};"
-                    : $"{target} += {string.Join(" + ", terms.GetRange(i, count))};";
+                    ? $"Set(ref dx, {target}, {string.Join(" + ", terms.GetRange(i, count))});"
+                    : $"Set(ref dx, {target}, At(ref dx, {target}) + {string.Join(" + ", terms.GetRange(i, count))});";
             statements.Add(new Statement(i == 0 ? comment : null, code));
             i += count;
         }

@@ -264,17 +264,14 @@ internal static class LayerEmitter
         w.WriteLine("/// Safe to call from several threads at once.");
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output)");
-        w.WriteLine($"int batch = {Names.SpanShapes}.ForwardBatch(InputSize, OutputSize, input, output);");
-        w.OpenBlock($"if (batch >= {Threshold(layer.Kernels.BatchThreshold)})");
-        w.WriteLine("// Vectorised across samples, over the index data.");
-        w.WriteLine($"{Names.SparseKernels}.Forward({kernels}.OutputStarts, {kernels}.ConnectionInputs, ref {kernels}.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);");
+        string bias = layer.HasBias ? "_bias, " : "";
+        w.OpenBlock("if (input.Length == InputSize && output.Length == OutputSize && !global::System.MemoryExtensions.Overlaps(output, input))");
+        w.WriteLine("// One sample, the latency-critical case: straight to its kernel, without the batch arithmetic.");
+        w.WriteLine($"{kernels}.Forward(_weights.Span, {bias}input, output);");
         w.WriteLine("return;");
         w.CloseBlock();
         w.WriteLine();
-        w.OpenBlock("for (int n = 0; n < batch; n++)");
-        string bias = layer.HasBias ? "_bias, " : "";
-        w.WriteLine($"{kernels}.Forward(_weights.Span, {bias}input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));");
-        w.CloseBlock();
+        w.WriteLine($"{kernels}.ForwardBatch(_weights, _bias, input, output);");
         w.CloseBlock();
     }
 

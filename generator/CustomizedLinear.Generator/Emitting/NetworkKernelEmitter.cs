@@ -6,18 +6,16 @@ namespace CustomizedLinear.Generator.Emitting;
 
 /// <summary>
 /// Writes a network's straight-line kernel: one sample through every module in one method. Each layer output is
-/// a sum over its connections written out at build time: four consecutive inputs at a time as one 128-bit
-/// multiply, four scattered inputs picked into one vector, the rest one multiply-add each; the built-in
+/// a sum over its connections written out at build time as <see cref="VectorSums"/> writes them; the built-in
 /// activations inline; the values between layers in the method's own stack frame.
 /// </summary>
 /// <remarks>
 /// Scalar code with one local per value (as the layers' own kernels are written) spilled most of them to the stack
-/// anyway and stayed at ~170 ns for the AotInference network; sums as vectors halve the instructions. 128 bits,
-/// not 256: every x64 and ARM64 CPU runs them natively, and the chunks of a sparse mask are short.
+/// anyway and stayed at ~170 ns for the AotInference network; sums as vectors halve the instructions.
 /// </remarks>
 internal static class NetworkKernelEmitter
 {
-    private const string Vector = "global::System.Runtime.Intrinsics.Vector128<float>";
+    private const string Vector = VectorSums.Vector;
     private const string StraightLine = "global::CustomizedLinear.CompilerServices.StraightLine";
 
     public static void Write(SourceWriter w, NetworkModel network, string className)
@@ -54,39 +52,11 @@ internal static class NetworkKernelEmitter
         w.CloseBlock();
     }
 
-    /// <summary>
-    /// Short names for the reads and writes, so each sum reads as its formula. They are unchecked: the kernel
-    /// checks every span's length once, and every index is a constant below it.
-    /// </summary>
+    /// <summary>The sums' helpers (<see cref="VectorSums.WriteHelpers"/>), the built-in activations' and the length check's.</summary>
     private static void WriteHelpers(SourceWriter w, NetworkModel network)
     {
         const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
-        w.WriteLine();
-        w.WriteLine("/// <summary>Element <paramref name=\"i\"/>, unchecked: the kernel checked the span's length.</summary>");
-        w.WriteLine(Inline);
-        w.WriteLine("private static float At(ref float start, int i) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i);");
-        w.WriteLine();
-        w.WriteLine(Inline);
-        w.WriteLine("private static void Set(ref float start, int i, float value) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i) = value;");
-        w.WriteLine();
-        w.WriteLine("/// <summary>Elements <paramref name=\"i\"/> .. <paramref name=\"i\"/> + 3, in one load.</summary>");
-        w.WriteLine(Inline);
-        w.WriteLine($"private static {Vector} Four(ref float start, int i) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start, (nuint)i);");
-        w.WriteLine();
-        w.WriteLine("/// <summary>Four scattered elements in one vector, to multiply with four consecutive weights.</summary>");
-        w.WriteLine(Inline);
-        w.WriteLine($"private static {Vector} Pick(ref float start, int a, int b, int c, int d) => global::System.Runtime.Intrinsics.Vector128.Create(At(ref start, a), At(ref start, b), At(ref start, c), At(ref start, d));");
-        w.WriteLine();
-        w.WriteLine(Inline);
-        w.WriteLine($"private static void SetFour(ref float start, int i, {Vector} values) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(values, ref start, (nuint)i);");
-        w.WriteLine();
-        w.WriteLine("/// <summary>The sum of one output's products, added pairwise as <see cref=\"Sums\"/> adds.</summary>");
-        w.WriteLine(Inline);
-        w.WriteLine($"private static float Sum({Vector} products) => {StraightLine}.Sum(products);");
-        w.WriteLine();
-        w.WriteLine("/// <summary>The sums of four outputs' products, in one vector.</summary>");
-        w.WriteLine(Inline);
-        w.WriteLine($"private static {Vector} Sums({Vector} a, {Vector} b, {Vector} c, {Vector} d) => {StraightLine}.Sums(a, b, c, d);");
+        VectorSums.WriteHelpers(w);
         foreach (string builtIn in network.Modules.Where(m => !m.IsLayer).Select(m => m.BuiltIn).Distinct().OrderBy(b => b, System.StringComparer.Ordinal))
         {
             string f = ScalarFunction(builtIn);
@@ -100,9 +70,7 @@ internal static class NetworkKernelEmitter
                 : $"private static {Vector} {f}({Vector} values) => global::System.Runtime.Intrinsics.Vector128.Create({f}(global::System.Runtime.Intrinsics.Vector128.ToScalar(values)), {f}(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 1)), {f}(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 2)), {f}(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 3)));");
         }
 
-        w.WriteLine();
-        w.WriteLine("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
-        w.WriteLine("private static void Short() => throw new global::System.ArgumentException(\"A span is shorter than the network's layers need.\");");
+        VectorSums.WriteShort(w, "A span is shorter than the network's layers need.");
     }
 
     private static string ScalarFunction(string builtIn) => builtIn switch
@@ -287,26 +255,7 @@ internal static class NetworkKernelEmitter
         {
             string i = Names.Int(index);
             string q = Names.Int(first);
-            var terms = Enumerable.Range(first, 4).Select(o => Terms(layer, index, o, source)).ToList();
-            var parts = new List<string>();
-            if (terms.Any(t => t.Vector is not null))
-            {
-                parts.Add($"Sums({string.Join(", ", terms.Select(t => t.Vector ?? $"{Vector}.Zero"))})");
-            }
-
-            if (layer.HasBias)
-            {
-                parts.Add($"Four(ref b{i}, {q})");
-            }
-
-            if (terms.Any(t => t.Scalars.Count > 0))
-            {
-                string Tail(List<string> scalars) => scalars.Count == 0 ? "0f" : string.Join(" + ", scalars);
-                parts.Add($"global::System.Runtime.Intrinsics.Vector128.Create({string.Join(", ", terms.Select(t => Tail(t.Scalars)))})");
-            }
-
-            var lines = new List<string> { parts.Count == 0 ? $"var v = {Vector}.Zero;" : $"var v = {parts[0]};" };
-            lines.AddRange(parts.Skip(1).Select(part => $"v += {part};"));
+            List<string> lines = VectorSums.FourOutputs(layer, $"w{i}", layer.HasBias ? $"b{i}" : null, source, first);
 
             for (int m = start + 1; m < end; m++)
             {
@@ -334,55 +283,25 @@ internal static class NetworkKernelEmitter
         }
 
         /// <summary>
-        /// Output <paramref name="o"/> of a layer: its bias, then its connections in packed order, four at a time
-        /// where four remain, the last few one by one.
+        /// Output <paramref name="o"/> of a layer as one expression: its bias, then its connections in packed
+        /// order (<see cref="VectorSums.Terms"/>).
         /// </summary>
         private static string Sum(LayerModel layer, int index, int o, string source)
         {
-            (string? vector, List<string> scalars) = Terms(layer, index, o, source);
+            (List<string> vectors, List<string> scalars) = VectorSums.Terms(layer, $"w{Names.Int(index)}", source, o);
             var parts = new List<string>();
             if (layer.HasBias)
             {
                 parts.Add($"At(ref b{Names.Int(index)}, {Names.Int(o)})");
             }
 
-            if (vector is not null)
+            if (vectors.Count > 0)
             {
-                parts.Add($"Sum({vector})");
+                parts.Add($"Sum({string.Join(" + ", vectors)})");
             }
 
             parts.AddRange(scalars);
             return parts.Count == 0 ? "0f" : string.Join(" + ", parts);
-        }
-
-        /// <summary>
-        /// The products of output <paramref name="o"/>'s connections in packed order: four at a time as one vector
-        /// product (weights in one load; the inputs in one load when they are consecutive, picked otherwise), and
-        /// the last one to three as scalar products.
-        /// </summary>
-        private static (string? Vector, List<string> Scalars) Terms(LayerModel layer, int index, int o, string source)
-        {
-            string i = Names.Int(index);
-            var vectors = new List<string>();
-            var scalars = new List<string>();
-            int end = layer.OutputStarts[o + 1];
-            int k = layer.OutputStarts[o];
-            for (; k + 4 <= end; k += 4)
-            {
-                int first = layer.ConnectionInputs[k];
-                bool consecutive = layer.ConnectionInputs[k + 3] == first + 3; // inputs ascend within an output
-                string inputs = consecutive
-                    ? $"Four(ref {source}, {Names.Int(first)})"
-                    : $"Pick(ref {source}, {string.Join(", ", Enumerable.Range(k, 4).Select(c => Names.Int(layer.ConnectionInputs[c])))})";
-                vectors.Add($"Four(ref w{i}, {Names.Int(k)}) * {inputs}");
-            }
-
-            for (; k < end; k++)
-            {
-                scalars.Add($"At(ref w{i}, {Names.Int(k)}) * At(ref {source}, {Names.Int(layer.ConnectionInputs[k])})");
-            }
-
-            return (vectors.Count == 0 ? null : string.Join(" + ", vectors), scalars);
         }
     }
 }

@@ -10,6 +10,11 @@ namespace CustomizedLinear.Generator.Model;
 /// Table-driven layers only: most of the layer's connections come in runs of consecutive inputs within an
 /// output, so its per-sample kernels read such a run with one vector load (<c>contiguousRuns: true</c>).
 /// </param>
+/// <param name="InputGradByOutput">
+/// Unrolled layers only: most of the layer's four-connection chunks are four consecutive inputs, so the per-sample
+/// input gradient is written output by output (<c>dx[i..i+3] += w[k..k+3]·dy[o]</c> as one vector) instead of input
+/// by input (one scalar sum per input, its weights scattered).
+/// </param>
 /// <param name="ForwardParts">
 /// Unrolled layers only: the statement at which each part of the per-sample forward starts; one entry means
 /// one method. Empty for table-driven layers.
@@ -23,6 +28,7 @@ namespace CustomizedLinear.Generator.Model;
 internal sealed record KernelPlan(
     KernelShape Shape,
     bool ContiguousRuns,
+    bool InputGradByOutput,
     EquatableArray<int> ForwardParts,
     EquatableArray<int> InputGradParts,
     EquatableArray<int> WeightGradParts,

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using CustomizedLinear.Generator.Limits;
 using CustomizedLinear.Generator.Model;
 
@@ -18,7 +19,8 @@ internal static class KernelPlanner
         {
             return new KernelPlan(
                 KernelShape.TableDriven,
-                MostlyContiguousRuns(outputSize, outputStarts, connectionInputs),
+                MostlyContiguousRuns(outputSize, outputStarts, connectionInputs, KernelLimits.ContiguousRunLength),
+                false,
                 EquatableArray<int>.Empty,
                 EquatableArray<int>.Empty,
                 EquatableArray<int>.Empty,
@@ -26,30 +28,116 @@ internal static class KernelPlanner
         }
 
         var forward = new List<int>();
+        foreach (ForwardUnit unit in ForwardUnits(outputSize, outputStarts))
+        {
+            forward.Add(unit.Cost);
+        }
+
+        // Weight gradients: one vector statement per four connections of an output, one statement per connection left.
         var weightGrad = new List<int>();
         for (int output = 0; output < outputSize; output++)
         {
             int connections = outputStarts[output + 1] - outputStarts[output];
-            AddSumCosts(forward, connections);
-            for (int k = 0; k < connections; k++)
+            weightGrad.AddRange(Enumerable.Repeat(4, connections / 4));
+            weightGrad.AddRange(Enumerable.Repeat(1, connections % 4));
+        }
+
+        bool inputGradByOutput = MostlyContiguousRuns(outputSize, outputStarts, connectionInputs, 4);
+        var inputGrad = new List<int>();
+        if (inputGradByOutput)
+        {
+            // Clearing dx, then per output a vector statement per four consecutive inputs, a statement per other connection.
+            inputGrad.Add(1);
+            for (int output = 0; output < outputSize; output++)
             {
-                weightGrad.Add(1);
+                int k = outputStarts[output], end = outputStarts[output + 1];
+                for (; k + 4 <= end; k += 4)
+                {
+                    inputGrad.AddRange(ConsecutiveInputs(connectionInputs, k, 4) ? [4] : [1, 1, 1, 1]);
+                }
+
+                inputGrad.AddRange(Enumerable.Repeat(1, end - k));
+            }
+        }
+        else
+        {
+            var perInput = new int[inputSize];
+            foreach (int input in connectionInputs)
+            {
+                perInput[input]++;
+            }
+
+            foreach (int connections in perInput)
+            {
+                AddSumCosts(inputGrad, connections);
             }
         }
 
-        var perInput = new int[inputSize];
-        foreach (int input in connectionInputs)
+        return new KernelPlan(KernelShape.Unrolled, false, inputGradByOutput, Parts(forward), Parts(inputGrad), Parts(weightGrad), BatchThreshold.OneVectorOfSamples);
+    }
+
+    /// <summary>Whether connections <paramref name="k"/> .. <paramref name="k"/> + <paramref name="length"/> − 1 (of one output, so ascending) are consecutive inputs.</summary>
+    public static bool ConsecutiveInputs(EquatableArray<int> connectionInputs, int k, int length) =>
+        connectionInputs[k + length - 1] - connectionInputs[k] == length - 1;
+
+    /// <summary>
+    /// The statements of an unrolled layer's per-sample forward pass, in order. Four outputs at a time are one
+    /// statement, finished as one vector (<c>Emitting/VectorSums</c>); the last one to three outputs, and the
+    /// outputs of a group too large for one method part, one by one, an output too large for one part in chunks
+    /// that add onto what the previous chunk stored. A statement's cost is its connections, so a part holds at most
+    /// <see cref="KernelLimits.MaxTermsPerMethod"/> of them as in the scalar kernels: MADE 64 × 64's 2,016 connections
+    /// in one method (16 KB of IL) exhausted the JIT's inlining budget, so none of the sums' helpers were inlined
+    /// (2.6 µs at batch 1), against 0.13 µs in parts of at most 1,024.
+    /// </summary>
+    public static IEnumerable<ForwardUnit> ForwardUnits(int outputSize, EquatableArray<int> outputStarts)
+    {
+        int output = 0;
+        for (; output + 4 <= outputSize; output += 4)
         {
-            perInput[input]++;
+            int cost = 0;
+            for (int o = output; o < output + 4; o++)
+            {
+                int connections = outputStarts[o + 1] - outputStarts[o];
+                cost += connections;
+            }
+
+            if (cost <= KernelLimits.MaxTermsPerMethod)
+            {
+                yield return new ForwardUnit(output, 4, 0, 0, System.Math.Max(1, cost));
+                continue;
+            }
+
+            for (int o = output; o < output + 4; o++)
+            {
+                foreach (ForwardUnit chunk in OneOutput(o))
+                {
+                    yield return chunk;
+                }
+            }
         }
 
-        var inputGrad = new List<int>();
-        foreach (int connections in perInput)
+        for (; output < outputSize; output++)
         {
-            AddSumCosts(inputGrad, connections);
+            foreach (ForwardUnit chunk in OneOutput(output))
+            {
+                yield return chunk;
+            }
         }
 
-        return new KernelPlan(KernelShape.Unrolled, false, Parts(forward), Parts(inputGrad), Parts(weightGrad), BatchThreshold.OneVectorOfSamples);
+        IEnumerable<ForwardUnit> OneOutput(int o)
+        {
+            int connections = outputStarts[o + 1] - outputStarts[o];
+            int vectors = connections / 4, scalars = connections % 4;
+            int chunk = (KernelLimits.MaxTermsPerMethod - 3) / 4;
+            int first = 0;
+            do
+            {
+                int end = System.Math.Min(first + chunk, vectors);
+                yield return new ForwardUnit(o, 1, first, end, System.Math.Max(1, 4 * (end - first) + (end == vectors ? scalars : 0)));
+                first = end;
+            }
+            while (first < vectors);
+        }
     }
 
     /// <summary>How a table-driven layer's size exceeds what is unrolled, for the diagnostic that says so.</summary>
@@ -89,21 +177,20 @@ internal static class KernelPlanner
     }
 
     /// <summary>
-    /// Whether at least half of the eight-connection chunks the per-sample kernels load (from the start of each
-    /// output) are eight consecutive inputs. Measured at batch 1: the vector loads make a dense 1024 × 1024 table
-    /// layer 2.3× faster (forward 196 → 86 µs), while checking for runs on every layer made a random one at
-    /// density 0.5 about 20% slower; hence the choice per layer.
+    /// Whether at least half of the <paramref name="run"/>-connection chunks the per-sample kernels load (from the
+    /// start of each output) are that many consecutive inputs. Measured at batch 1 with chunks of eight: the vector
+    /// loads make a dense 1024 × 1024 table layer 2.3× faster (forward 196 → 86 µs), while checking for runs on
+    /// every layer made a random one at density 0.5 about 20% slower; hence the choice per layer.
     /// </summary>
-    private static bool MostlyContiguousRuns(int outputSize, EquatableArray<int> outputStarts, EquatableArray<int> connectionInputs)
+    private static bool MostlyContiguousRuns(int outputSize, EquatableArray<int> outputStarts, EquatableArray<int> connectionInputs, int run)
     {
-        const int Run = KernelLimits.ContiguousRunLength;
         int chunks = 0, contiguous = 0;
         for (int output = 0; output < outputSize; output++)
         {
-            for (int k = outputStarts[output]; k + Run <= outputStarts[output + 1]; k += Run)
+            for (int k = outputStarts[output]; k + run <= outputStarts[output + 1]; k += run)
             {
                 chunks++;
-                if (connectionInputs[k + Run - 1] - connectionInputs[k] == Run - 1)
+                if (ConsecutiveInputs(connectionInputs, k, run))
                 {
                     contiguous++;
                 }
@@ -113,3 +200,11 @@ internal static class KernelPlanner
         return chunks > 0 && 2 * contiguous >= chunks;
     }
 }
+
+/// <summary>
+/// One statement of an unrolled layer's per-sample forward pass (<see cref="KernelPlanner.ForwardUnits"/>):
+/// outputs <paramref name="Output"/> .. <paramref name="Output"/> + <paramref name="Outputs"/> − 1 (4 or 1); for one
+/// output, its vector products <paramref name="FirstVector"/> .. <paramref name="EndVector"/> − 1, and its scalar
+/// products when <paramref name="EndVector"/> is the last.
+/// </summary>
+internal readonly record struct ForwardUnit(int Output, int Outputs, int FirstVector, int EndVector, int Cost);

@@ -1,5 +1,7 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace CustomizedLinear.CompilerServices;
 
@@ -25,5 +27,9 @@ public readonly struct AlignedFloats
     }
 
     /// <summary>The floats.</summary>
-    public Span<float> Span => new(_storage, _offset, _length);
+    /// <remarks>
+    /// Made without the array constructor's range check (the constructor placed the range inside the array): this
+    /// is on the path of every batch-1 call, where the check is a fifth of a 4 × 3 layer's time.
+    /// </remarks>
+    public Span<float> Span => MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _offset), _length);
 }

@@ -8,8 +8,8 @@ using System.Runtime.Intrinsics.X86;
 namespace CustomizedLinear.CompilerServices;
 
 /// <summary>
-/// The vector steps of a network's generated straight-line kernel, where one output's connections are summed
-/// four at a time and four outputs are finished together.
+/// The vector steps of the generated straight-line kernels (a layer's per-sample forward pass, a network's
+/// batch-1 pass), where one output's connections are summed four at a time and four outputs are finished together.
 /// </summary>
 /// <remarks>
 /// Called by generated code; not part of the public contract. Every sum adds in one fixed pairwise order,
@@ -47,6 +47,62 @@ public static class StraightLine
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Relu(Vector128<float> v) => Vector128.Max(v, Vector128<float>.Zero);
+
+    /// <summary>
+    /// <c>[s[a], s[b], s[c], s[d]]</c> with every index below 8, the generator's constants: a gather decided at build
+    /// time, done as one 256-bit load and one permute (AVX2 <c>vpermps</c>, AdvSimd a two-register <c>tbl</c>)
+    /// instead of four scalar loads and inserts. Reads <c>s[0] .. s[7]</c>, all of which the caller has.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Window8(ref float s, int a, int b, int c, int d)
+    {
+        if (Avx2.IsSupported)
+        {
+            return Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref s), Vector256.Create(a, b, c, d, a, b, c, d)).GetLower();
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.VectorTableLookup((Vector128.LoadUnsafe(ref s).AsByte(), Vector128.LoadUnsafe(ref s, 4).AsByte()), ByteIndices(a, b, c, d)).AsSingle();
+        }
+
+        return Pick(ref s, a, b, c, d);
+    }
+
+    /// <summary>
+    /// As <see cref="Window8"/> with every index below 16: one 512-bit load and one <c>vpermps</c> on AVX-512, a
+    /// four-register <c>tbl</c> on AdvSimd; four scalar loads elsewhere. Reads <c>s[0] .. s[15]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Window16(ref float s, int a, int b, int c, int d)
+    {
+        if (Avx512F.IsSupported)
+        {
+            return Avx512F.PermuteVar16x32(Vector512.LoadUnsafe(ref s), Vector512.Create(a, b, c, d, a, b, c, d, a, b, c, d, a, b, c, d)).GetLower().GetLower();
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.VectorTableLookup(
+                (Vector128.LoadUnsafe(ref s).AsByte(), Vector128.LoadUnsafe(ref s, 4).AsByte(), Vector128.LoadUnsafe(ref s, 8).AsByte(), Vector128.LoadUnsafe(ref s, 12).AsByte()),
+                ByteIndices(a, b, c, d)).AsSingle();
+        }
+
+        return Pick(ref s, a, b, c, d);
+    }
+
+    /// <summary><c>[s[a], s[b], s[c], s[d]]</c> by four scalar loads: the fallback of the windows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Pick(ref float s, int a, int b, int c, int d) =>
+        Vector128.Create(Unsafe.Add(ref s, a), Unsafe.Add(ref s, b), Unsafe.Add(ref s, c), Unsafe.Add(ref s, d));
+
+    /// <summary>The byte lanes of float lanes <paramref name="a"/> .. <paramref name="d"/>, for <c>tbl</c>; constants after inlining.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> ByteIndices(int a, int b, int c, int d) => Vector128.Create(
+        (byte)(4 * a), (byte)(4 * a + 1), (byte)(4 * a + 2), (byte)(4 * a + 3),
+        (byte)(4 * b), (byte)(4 * b + 1), (byte)(4 * b + 2), (byte)(4 * b + 3),
+        (byte)(4 * c), (byte)(4 * c + 1), (byte)(4 * c + 2), (byte)(4 * c + 3),
+        (byte)(4 * d), (byte)(4 * d + 1), (byte)(4 * d + 2), (byte)(4 * d + 3));
 
     private static float Pairwise(Vector128<float> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
 }

@@ -63,18 +63,14 @@ namespace Demo
         /// </summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            if (input.Length == InputSize && output.Length == OutputSize && !global::System.MemoryExtensions.Overlaps(output, input))
             {
-                // Vectorised across samples, over the index data.
-                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(Large_MaskedLinearKernels.OutputStarts, Large_MaskedLinearKernels.ConnectionInputs, ref Large_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);
+                // One sample, the latency-critical case: straight to its kernel, without the batch arithmetic.
+                Large_MaskedLinearKernels.Forward(_weights.Span, _bias, input, output);
                 return;
             }
 
-            for (int n = 0; n < batch; n++)
-            {
-                Large_MaskedLinearKernels.Forward(_weights.Span, _bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
-            }
+            Large_MaskedLinearKernels.ForwardBatch(_weights, _bias, input, output);
         }
 
         /// <summary>
@@ -532,6 +528,25 @@ namespace Demo
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
         internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => global::CustomizedLinear.CompilerServices.SparseKernels.ForwardOne(OutputStarts, ConnectionInputs, w, b, x, y);
+
+        /// <summary><c>output = input · Wᵀ + b</c> for a batch of samples, the spans checked first.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        internal static void ForwardBatch(global::CustomizedLinear.CompilerServices.AlignedFloats weights, global::System.ReadOnlySpan<float> bias, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::System.ReadOnlySpan<float> weight = weights.Span;
+            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(100, 100, input, output);
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples, over the index data.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(OutputStarts, ConnectionInputs, ref Blocks, weight, bias, input, output, 100, 100);
+                return;
+            }
+
+            for (int n = 0; n < batch; n++)
+            {
+                Forward(weight, bias, input.Slice(n * 100, 100), output.Slice(n * 100, 100));
+            }
+        }
 
         /// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>
         internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw) => global::CustomizedLinear.CompilerServices.SparseKernels.AccumulateWeightGradOne(OutputStarts, ConnectionInputs, x, dy, gw);

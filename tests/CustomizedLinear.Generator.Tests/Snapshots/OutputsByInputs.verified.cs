@@ -71,18 +71,14 @@ namespace Demo
         /// </summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            if (input.Length == InputSize && output.Length == OutputSize && !global::System.MemoryExtensions.Overlaps(output, input))
             {
-                // Vectorised across samples, over the index data.
-                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(MadeLayer_MaskedLinearKernels.OutputStarts, MadeLayer_MaskedLinearKernels.ConnectionInputs, ref MadeLayer_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);
+                // One sample, the latency-critical case: straight to its kernel, without the batch arithmetic.
+                MadeLayer_MaskedLinearKernels.Forward(_weights.Span, _bias, input, output);
                 return;
             }
 
-            for (int n = 0; n < batch; n++)
-            {
-                MadeLayer_MaskedLinearKernels.Forward(_weights.Span, _bias, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
-            }
+            MadeLayer_MaskedLinearKernels.ForwardBatch(_weights, _bias, input, output);
         }
 
         /// <summary>
@@ -255,60 +251,114 @@ namespace Demo
         internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
-        internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+        internal static void Forward(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (weight.Length < 10 || bias.Length < 5 || input.Length < 4 || output.Length < 5)
+            {
+                Short();
+            }
+
+            ref float w = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bias);
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+
             // output 0: no inputs, only its bias
-            y[0] = b[0];
-
             // output 1 ← input 0
-            y[1] = b[1] + w[0] * x[0];
-
             // output 2 ← inputs 0, 1
-            y[2] = b[2] + w[1] * x[0] + w[2] * x[1];
-
             // output 3 ← inputs 0-2
-            y[3] = b[3] + w[3] * x[0] + w[4] * x[1] + w[5] * x[2];
+            {
+                var v = Four(ref b, 0);
+                v += global::System.Runtime.Intrinsics.Vector128.Create(0f, At(ref w, 0) * At(ref x, 0), At(ref w, 1) * At(ref x, 0) + At(ref w, 2) * At(ref x, 1), At(ref w, 3) * At(ref x, 0) + At(ref w, 4) * At(ref x, 1) + At(ref w, 5) * At(ref x, 2));
+                SetFour(ref y, 0, v);
+            }
 
             // output 4 ← inputs 0-3
-            y[4] = b[4] + w[6] * x[0] + w[7] * x[1] + w[8] * x[2] + w[9] * x[3];
+            {
+                var sum = Four(ref w, 6) * Four(ref x, 0);
+                Set(ref y, 4, At(ref b, 4) + Sum(sum));
+            }
         }
 
-        /// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name="dx"/>).</summary>
-        internal static void InputGrad(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+        /// <summary><c>output = input · Wᵀ + b</c> for a batch of samples, the spans checked first.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        internal static void ForwardBatch(global::CustomizedLinear.CompilerServices.AlignedFloats weights, global::System.ReadOnlySpan<float> bias, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            // input 0 → outputs 1-4
-            dx[0] = w[0] * dy[1] + w[1] * dy[2] + w[3] * dy[3] + w[6] * dy[4];
+            global::System.ReadOnlySpan<float> weight = weights.Span;
+            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(4, 5, input, output);
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples, over the index data.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(OutputStarts, ConnectionInputs, ref Blocks, weight, bias, input, output, 4, 5);
+                return;
+            }
 
-            // input 1 → outputs 2-4
-            dx[1] = w[2] * dy[2] + w[4] * dy[3] + w[7] * dy[4];
+            for (int n = 0; n < batch; n++)
+            {
+                Forward(weight, bias, input.Slice(n * 4, 4), output.Slice(n * 5, 5));
+            }
+        }
 
-            // input 2 → outputs 3, 4
-            dx[2] = w[5] * dy[3] + w[8] * dy[4];
+        /// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name="inputGrad"/>).</summary>
+        internal static void InputGrad(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> inputGrad)
+        {
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (weight.Length < 10 || outputGrad.Length < 5 || inputGrad.Length < 4)
+            {
+                Short();
+            }
 
-            // input 3 → output 4
-            dx[3] = w[9] * dy[4];
+            ref float w = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGrad);
+            ref float dx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGrad);
+
+            // dx starts at zero; each output adds its share
+            inputGrad.Slice(0, 4).Clear();
+
+            // output 1 ← input 0
+            Set(ref dx, 0, At(ref dx, 0) + At(ref w, 0) * At(ref dy, 1));
+
+            // output 2 ← inputs 0, 1
+            Set(ref dx, 0, At(ref dx, 0) + At(ref w, 1) * At(ref dy, 2));
+            Set(ref dx, 1, At(ref dx, 1) + At(ref w, 2) * At(ref dy, 2));
+
+            // output 3 ← inputs 0-2
+            Set(ref dx, 0, At(ref dx, 0) + At(ref w, 3) * At(ref dy, 3));
+            Set(ref dx, 1, At(ref dx, 1) + At(ref w, 4) * At(ref dy, 3));
+            Set(ref dx, 2, At(ref dx, 2) + At(ref w, 5) * At(ref dy, 3));
+
+            // output 4 ← inputs 0-3
+            SetFour(ref dx, 0, Four(ref dx, 0) + Four(ref w, 6) * At(ref dy, 4));
         }
 
         /// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>
-        internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw)
+        internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> weightGrad)
         {
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (input.Length < 4 || outputGrad.Length < 5 || weightGrad.Length < 10)
+            {
+                Short();
+            }
+
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGrad);
+            ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weightGrad);
+
             // output 1 ← input 0
-            gw[0] += dy[1] * x[0];
+            Set(ref gw, 0, At(ref gw, 0) + At(ref x, 0) * At(ref dy, 1));
 
             // output 2 ← inputs 0, 1
-            gw[1] += dy[2] * x[0];
-            gw[2] += dy[2] * x[1];
+            Set(ref gw, 1, At(ref gw, 1) + At(ref x, 0) * At(ref dy, 2));
+            Set(ref gw, 2, At(ref gw, 2) + At(ref x, 1) * At(ref dy, 2));
 
             // output 3 ← inputs 0-2
-            gw[3] += dy[3] * x[0];
-            gw[4] += dy[3] * x[1];
-            gw[5] += dy[3] * x[2];
+            Set(ref gw, 3, At(ref gw, 3) + At(ref x, 0) * At(ref dy, 3));
+            Set(ref gw, 4, At(ref gw, 4) + At(ref x, 1) * At(ref dy, 3));
+            Set(ref gw, 5, At(ref gw, 5) + At(ref x, 2) * At(ref dy, 3));
 
             // output 4 ← inputs 0-3
-            gw[6] += dy[4] * x[0];
-            gw[7] += dy[4] * x[1];
-            gw[8] += dy[4] * x[2];
-            gw[9] += dy[4] * x[3];
+            SetFour(ref gw, 6, Four(ref gw, 6) + Four(ref x, 0) * At(ref dy, 4));
         }
 
         /// <summary><see cref="AccumulateWeightGrad"/> and <see cref="InputGrad"/> for one sample.</summary>
@@ -317,5 +367,42 @@ namespace Demo
             AccumulateWeightGrad(x, dy, gw);
             InputGrad(w, dy, dx);
         }
+
+        /// <summary>Element <paramref name="i"/>, unchecked: the kernel checked the span's length.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float At(ref float start, int i) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Set(ref float start, int i, float value) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i) = value;
+
+        /// <summary>Elements <paramref name="i"/> .. <paramref name="i"/> + 3, in one load.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Four(ref float start, int i) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start, (nuint)i);
+
+        /// <summary>Four scattered elements in one vector, to multiply with four consecutive weights.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Pick(ref float start, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Pick(ref start, a, b, c, d);
+
+        /// <summary>Elements <paramref name="i"/> + <paramref name="a"/>, + <paramref name="b"/>, + <paramref name="c"/>, + <paramref name="d"/> (each below 8): one load of 8 and a permute with these constant indices.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Window8(ref float start, int i, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Window8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i), a, b, c, d);
+
+        /// <summary>Elements <paramref name="i"/> + <paramref name="a"/>, + <paramref name="b"/>, + <paramref name="c"/>, + <paramref name="d"/> (each below 16): one load of 16 and a permute with these constant indices.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Window16(ref float start, int i, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Window16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i), a, b, c, d);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void SetFour(ref float start, int i, global::System.Runtime.Intrinsics.Vector128<float> values) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(values, ref start, (nuint)i);
+
+        /// <summary>The sum of one output's products, added pairwise as <see cref="Sums"/> adds.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Sum(global::System.Runtime.Intrinsics.Vector128<float> products) => global::CustomizedLinear.CompilerServices.StraightLine.Sum(products);
+
+        /// <summary>The sums of four outputs' products, in one vector.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Sums(global::System.Runtime.Intrinsics.Vector128<float> a, global::System.Runtime.Intrinsics.Vector128<float> b, global::System.Runtime.Intrinsics.Vector128<float> c, global::System.Runtime.Intrinsics.Vector128<float> d) => global::CustomizedLinear.CompilerServices.StraightLine.Sums(a, b, c, d);
+
+        [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        private static void Short() => throw new global::System.ArgumentException("A span is shorter than the layer needs.");
     }
 }

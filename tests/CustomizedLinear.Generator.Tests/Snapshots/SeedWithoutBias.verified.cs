@@ -71,18 +71,14 @@ namespace Demo
         /// </summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(InputSize, OutputSize, input, output);
-            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            if (input.Length == InputSize && output.Length == OutputSize && !global::System.MemoryExtensions.Overlaps(output, input))
             {
-                // Vectorised across samples, over the index data.
-                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(SeedLayer_MaskedLinearKernels.OutputStarts, SeedLayer_MaskedLinearKernels.ConnectionInputs, ref SeedLayer_MaskedLinearKernels.Blocks, _weights.Span, _bias, input, output, InputSize, OutputSize);
+                // One sample, the latency-critical case: straight to its kernel, without the batch arithmetic.
+                SeedLayer_MaskedLinearKernels.Forward(_weights.Span, input, output);
                 return;
             }
 
-            for (int n = 0; n < batch; n++)
-            {
-                SeedLayer_MaskedLinearKernels.Forward(_weights.Span, input.Slice(n * InputSize, InputSize), output.Slice(n * OutputSize, OutputSize));
-            }
+            SeedLayer_MaskedLinearKernels.ForwardBatch(_weights, _bias, input, output);
         }
 
         /// <summary>
@@ -249,49 +245,98 @@ namespace Demo
         internal static global::CustomizedLinear.CompilerServices.ConnectionBlocks? Blocks;
 
         /// <summary><c>y = W·x + b</c> for one sample.</summary>
-        internal static void Forward(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+        internal static void Forward(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (weight.Length < 7 || input.Length < 4 || output.Length < 3)
+            {
+                Short();
+            }
+
+            ref float w = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+
             // output 0 ← inputs 0, 2, 3
-            y[0] = w[0] * x[0] + w[1] * x[2] + w[2] * x[3];
+            Set(ref y, 0, At(ref w, 0) * At(ref x, 0) + At(ref w, 1) * At(ref x, 2) + At(ref w, 2) * At(ref x, 3));
 
             // output 1 ← input 1
-            y[1] = w[3] * x[1];
+            Set(ref y, 1, At(ref w, 3) * At(ref x, 1));
 
             // output 2 ← inputs 0, 2, 3
-            y[2] = w[4] * x[0] + w[5] * x[2] + w[6] * x[3];
+            Set(ref y, 2, At(ref w, 4) * At(ref x, 0) + At(ref w, 5) * At(ref x, 2) + At(ref w, 6) * At(ref x, 3));
         }
 
-        /// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name="dx"/>).</summary>
-        internal static void InputGrad(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+        /// <summary><c>output = input · Wᵀ + b</c> for a batch of samples, the spans checked first.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        internal static void ForwardBatch(global::CustomizedLinear.CompilerServices.AlignedFloats weights, global::System.ReadOnlySpan<float> bias, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            global::System.ReadOnlySpan<float> weight = weights.Span;
+            int batch = global::CustomizedLinear.CompilerServices.SpanShapes.ForwardBatch(4, 3, input, output);
+            if (batch >= global::CustomizedLinear.CompilerServices.SparseKernels.MinBatch)
+            {
+                // Vectorised across samples, over the index data.
+                global::CustomizedLinear.CompilerServices.SparseKernels.Forward(OutputStarts, ConnectionInputs, ref Blocks, weight, bias, input, output, 4, 3);
+                return;
+            }
+
+            for (int n = 0; n < batch; n++)
+            {
+                Forward(weight, input.Slice(n * 4, 4), output.Slice(n * 3, 3));
+            }
+        }
+
+        /// <summary><c>dx = Wᵀ·dy</c> for one sample (overwrites <paramref name="inputGrad"/>).</summary>
+        internal static void InputGrad(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> inputGrad)
+        {
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (weight.Length < 7 || outputGrad.Length < 3 || inputGrad.Length < 4)
+            {
+                Short();
+            }
+
+            ref float w = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGrad);
+            ref float dx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGrad);
+
             // input 0 → outputs 0, 2
-            dx[0] = w[0] * dy[0] + w[4] * dy[2];
+            Set(ref dx, 0, At(ref w, 0) * At(ref dy, 0) + At(ref w, 4) * At(ref dy, 2));
 
             // input 1 → output 1
-            dx[1] = w[3] * dy[1];
+            Set(ref dx, 1, At(ref w, 3) * At(ref dy, 1));
 
             // input 2 → outputs 0, 2
-            dx[2] = w[1] * dy[0] + w[5] * dy[2];
+            Set(ref dx, 2, At(ref w, 1) * At(ref dy, 0) + At(ref w, 5) * At(ref dy, 2));
 
             // input 3 → outputs 0, 2
-            dx[3] = w[2] * dy[0] + w[6] * dy[2];
+            Set(ref dx, 3, At(ref w, 2) * At(ref dy, 0) + At(ref w, 6) * At(ref dy, 2));
         }
 
         /// <summary><c>gw += dy·xᵀ</c> at the connected positions, for one sample.</summary>
-        internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> gw)
+        internal static void AccumulateWeightGrad(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGrad, global::System.Span<float> weightGrad)
         {
+            // Every index below is a constant under these lengths, so the reads and writes need no further checks.
+            if (input.Length < 4 || outputGrad.Length < 3 || weightGrad.Length < 7)
+            {
+                Short();
+            }
+
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGrad);
+            ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weightGrad);
+
             // output 0 ← inputs 0, 2, 3
-            gw[0] += dy[0] * x[0];
-            gw[1] += dy[0] * x[2];
-            gw[2] += dy[0] * x[3];
+            Set(ref gw, 0, At(ref gw, 0) + At(ref x, 0) * At(ref dy, 0));
+            Set(ref gw, 1, At(ref gw, 1) + At(ref x, 2) * At(ref dy, 0));
+            Set(ref gw, 2, At(ref gw, 2) + At(ref x, 3) * At(ref dy, 0));
 
             // output 1 ← input 1
-            gw[3] += dy[1] * x[1];
+            Set(ref gw, 3, At(ref gw, 3) + At(ref x, 1) * At(ref dy, 1));
 
             // output 2 ← inputs 0, 2, 3
-            gw[4] += dy[2] * x[0];
-            gw[5] += dy[2] * x[2];
-            gw[6] += dy[2] * x[3];
+            Set(ref gw, 4, At(ref gw, 4) + At(ref x, 0) * At(ref dy, 2));
+            Set(ref gw, 5, At(ref gw, 5) + At(ref x, 2) * At(ref dy, 2));
+            Set(ref gw, 6, At(ref gw, 6) + At(ref x, 3) * At(ref dy, 2));
         }
 
         /// <summary><see cref="AccumulateWeightGrad"/> and <see cref="InputGrad"/> for one sample.</summary>
@@ -300,5 +345,42 @@ namespace Demo
             AccumulateWeightGrad(x, dy, gw);
             InputGrad(w, dy, dx);
         }
+
+        /// <summary>Element <paramref name="i"/>, unchecked: the kernel checked the span's length.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float At(ref float start, int i) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Set(ref float start, int i, float value) => global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i) = value;
+
+        /// <summary>Elements <paramref name="i"/> .. <paramref name="i"/> + 3, in one load.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Four(ref float start, int i) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start, (nuint)i);
+
+        /// <summary>Four scattered elements in one vector, to multiply with four consecutive weights.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Pick(ref float start, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Pick(ref start, a, b, c, d);
+
+        /// <summary>Elements <paramref name="i"/> + <paramref name="a"/>, + <paramref name="b"/>, + <paramref name="c"/>, + <paramref name="d"/> (each below 8): one load of 8 and a permute with these constant indices.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Window8(ref float start, int i, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Window8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i), a, b, c, d);
+
+        /// <summary>Elements <paramref name="i"/> + <paramref name="a"/>, + <paramref name="b"/>, + <paramref name="c"/>, + <paramref name="d"/> (each below 16): one load of 16 and a permute with these constant indices.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Window16(ref float start, int i, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Window16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i), a, b, c, d);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void SetFour(ref float start, int i, global::System.Runtime.Intrinsics.Vector128<float> values) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(values, ref start, (nuint)i);
+
+        /// <summary>The sum of one output's products, added pairwise as <see cref="Sums"/> adds.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Sum(global::System.Runtime.Intrinsics.Vector128<float> products) => global::CustomizedLinear.CompilerServices.StraightLine.Sum(products);
+
+        /// <summary>The sums of four outputs' products, in one vector.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Sums(global::System.Runtime.Intrinsics.Vector128<float> a, global::System.Runtime.Intrinsics.Vector128<float> b, global::System.Runtime.Intrinsics.Vector128<float> c, global::System.Runtime.Intrinsics.Vector128<float> d) => global::CustomizedLinear.CompilerServices.StraightLine.Sums(a, b, c, d);
+
+        [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        private static void Short() => throw new global::System.ArgumentException("A span is shorter than the layer needs.");
     }
 }

@@ -338,7 +338,15 @@ namespace Demo
 
         /// <summary>Four scattered elements in one vector, to multiply with four consecutive weights.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::System.Runtime.Intrinsics.Vector128<float> Pick(ref float start, int a, int b, int c, int d) => global::System.Runtime.Intrinsics.Vector128.Create(At(ref start, a), At(ref start, b), At(ref start, c), At(ref start, d));
+        private static global::System.Runtime.Intrinsics.Vector128<float> Pick(ref float start, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Pick(ref start, a, b, c, d);
+
+        /// <summary>Elements <paramref name="i"/> + <paramref name="a"/>, + <paramref name="b"/>, + <paramref name="c"/>, + <paramref name="d"/> (each below 8): one load of 8 and a permute with these constant indices.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Window8(ref float start, int i, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Window8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i), a, b, c, d);
+
+        /// <summary>Elements <paramref name="i"/> + <paramref name="a"/>, + <paramref name="b"/>, + <paramref name="c"/>, + <paramref name="d"/> (each below 16): one load of 16 and a permute with these constant indices.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Window16(ref float start, int i, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Window16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, i), a, b, c, d);
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void SetFour(ref float start, int i, global::System.Runtime.Intrinsics.Vector128<float> values) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(values, ref start, (nuint)i);
@@ -364,6 +372,6 @@ namespace Demo
         private static global::System.Runtime.Intrinsics.Vector128<float> Sigmoid(global::System.Runtime.Intrinsics.Vector128<float> values) => global::System.Runtime.Intrinsics.Vector128.Create(Sigmoid(global::System.Runtime.Intrinsics.Vector128.ToScalar(values)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 1)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 2)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 3)));
 
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-        private static void Short() => throw new global::System.ArgumentException("A span is shorter than the network's layers need.");
+        private static void Short() => throw new global::System.ArgumentException("A span is shorter than the network's layers needs.");
     }
 }

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using CustomizedLinear.Testing;
+using Xunit;
+
+namespace CustomizedLinear.Generator.Tests;
+
+/// <summary>
+/// The inputs each vector product of an unrolled layer reads, decoded from the generated source and checked
+/// against the mask: a load of four, a constant-index window of 8 or 16 or a pick must give exactly the four
+/// connections' inputs, and a window must lie inside the layer's inputs (its unused lanes are read too, so a
+/// window past the end would read another sample's values or past the span, which no result would show).
+/// </summary>
+public sealed class StraightLineGatherTests
+{
+    [Theory]
+    [InlineData(40, 30, 0.3)]   // scattered inputs: windows of 8 and 16 and picks
+    [InlineData(20, 20, 0.6)]   // mostly windows of 8
+    [InlineData(9, 12, 0.5)]    // fewer than 16 inputs: no window of 16
+    [InlineData(64, 8, 0.05)]   // sparse: mostly picks
+    [InlineData(16, 16, 0.9)]   // windows ending at the last input
+    public void EveryVectorOfInputsHoldsItsConnectionsInputsAndStaysInsideTheLayer(int inputs, int outputs, double density)
+    {
+        var random = new Random(inputs * 131 + outputs);
+        var mask = new bool[inputs, outputs];
+        var text = new StringBuilder();
+        for (int i = 0; i < inputs; i++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                mask[i, o] = random.NextDouble() < density;
+            }
+
+            text.AppendJoin(' ', Enumerable.Range(0, outputs).Select(o => mask[i, o] ? "1" : "0")).Append('\n');
+        }
+
+        // The packed order: output by output, inputs ascending.
+        var connectionInputs = new List<int>();
+        for (int o = 0; o < outputs; o++)
+        {
+            connectionInputs.AddRange(Enumerable.Range(0, inputs).Where(i => mask[i, o]));
+        }
+
+        var run = GeneratorHarness.RunSingle(text.ToString());
+        Assert.True(run.GeneratedSources.Length == 1, string.Join("\n", run.GeneratorDiagnostics));
+        string code = run.GeneratedSources[0].SourceText.ToString();
+
+        // Forward: Four(ref w, k) * <inputs>; weight gradient: Four(ref gw, k) + <inputs> * dy.
+        var products = Regex.Matches(code, @"Four\(ref g?w, (?<k>\d+)\) [*+] (?<how>Four|Window8|Window16|Pick)\(ref x, (?<args>[\d, ]+)\)");
+        Assert.NotEmpty(products);
+        var seen = new HashSet<string>();
+        foreach (Match product in products)
+        {
+            int k = int.Parse(product.Groups["k"].Value);
+            int[] args = product.Groups["args"].Value.Split(", ").Select(int.Parse).ToArray();
+            string how = product.Groups["how"].Value;
+            seen.Add(how);
+            int[] read = how switch
+            {
+                "Four" => Enumerable.Range(args[0], 4).ToArray(),
+                "Pick" => args,
+                _ => args.Skip(1).Select(lane => args[0] + lane).ToArray(),
+            };
+            Assert.Equal(connectionInputs.Skip(k).Take(4), read);
+            if (how.StartsWith("Window", StringComparison.Ordinal))
+            {
+                int width = int.Parse(how["Window".Length..]);
+                Assert.True(args[0] >= 0 && args[0] + width <= inputs, $"{product.Value}: a window of {width} from {args[0]} on {inputs} inputs");
+                Assert.All(args.Skip(1), lane => Assert.InRange(lane, 0, width - 1));
+            }
+        }
+
+        if (inputs >= 16 && density is > 0.1 and < 0.5)
+        {
+            Assert.Contains("Window8", seen);
+            Assert.Contains("Window16", seen);
+        }
+
+        if (inputs < 16)
+        {
+            Assert.DoesNotContain("Window16", seen);
+        }
+    }
+}
