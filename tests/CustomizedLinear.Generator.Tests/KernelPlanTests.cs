@@ -113,11 +113,13 @@ public sealed class KernelPlanTests
             return statements;
         }
 
-        // A statement's terms are its connections: four per vector of weights or of weight gradients, one per
-        // scalar one; 1 for a statement without any (a bias alone, an output or input without connections).
+        // A statement's terms are its connections: four per vector of weights or of weight gradients (eight when the
+        // forward pass gathers the inputs: KernelPlanner.VectorCost), one per scalar one; 1 for a statement without
+        // any (a bias alone, an output or input without connections).
         static int Terms(string statement) => Math.Max(
             1,
             4 * Regex.Matches(statement, @"(?<!Set)Four\(ref (w|gw), ").Count
+            + 4 * Regex.Matches(statement, @"Four\(ref w, \d+\) \* (Window8|Window16|Pick)\(").Count
             + Regex.Matches(statement, @"At\(ref w, ").Count
             + Regex.Matches(statement, @"At\(ref x, \d+\) \* At\(ref dy").Count);
     }

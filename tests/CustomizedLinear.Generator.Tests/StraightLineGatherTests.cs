@@ -84,4 +84,27 @@ public sealed class StraightLineGatherTests
             Assert.DoesNotContain("Window16", seen);
         }
     }
+
+    [Theory]
+    [InlineData(1, true)]   // ten consecutive inputs per output: 960 connections, 960 terms
+    [InlineData(3, false)]  // ten inputs three apart: 960 connections, gathered, 1,728 terms
+    public void ANetworkIsOneStraightLineMethodOnlyWhileItsGatheredConnectionsCountTwice(int spacing, bool straightLine)
+    {
+        // 32 × 32 layers, output o connected to inputs o, o + spacing, ... (mod 32), ten of them.
+        var mask = new StringBuilder();
+        for (int i = 0; i < 32; i++)
+        {
+            mask.AppendJoin(' ', Enumerable.Range(0, 32).Select(o => Enumerable.Range(0, 10).Any(j => (o + j * spacing) % 32 == i) ? "1" : "0")).Append('\n');
+        }
+
+        string code = SnapshotTests.GenerateNetwork(
+            """
+            [MaskedLinear("masks/a.txt")] public partial class A { }
+
+            [Sequential(typeof(A), typeof(ReLU), typeof(A), typeof(ReLU), typeof(A))]
+            public partial class Net { }
+            """,
+            ("masks/a.txt", mask.ToString()));
+        Assert.Equal(straightLine, code.Contains("Net_SequentialKernels", StringComparison.Ordinal));
+    }
 }

@@ -294,7 +294,7 @@ internal static class KernelEmitter
     {
         var statements = new List<Statement>();
         string? bias = layer.HasBias ? "b" : null;
-        foreach (ForwardUnit unit in KernelPlanner.ForwardUnits(layer.OutputSize, layer.OutputStarts))
+        foreach (ForwardUnit unit in KernelPlanner.ForwardUnits(layer.OutputSize, layer.OutputStarts, layer.ConnectionInputs))
         {
             if (unit.Outputs == 4)
             {

@@ -20,10 +20,11 @@ internal static class KernelLimits
     public const int TableBytesPerConnection = 6;
 
     /// <summary>
-    /// Terms (connections) per unrolled method. A scalar term is about 30 bytes of IL; RyuJIT falls back to minimal
-    /// optimization above 60 KB of IL in one method, so 1024 terms keeps every part well below that. It also keeps
-    /// a method of vector sums within the JIT's inlining budget: 2,016 connections in one method (16 KB of IL) had
-    /// none of the sums' helpers inlined.
+    /// Terms per unrolled method: connections, a gathered one counting twice in the forward pass
+    /// (<see cref="Planning.KernelPlanner.VectorCost"/>). A scalar term is about 30 bytes of IL; RyuJIT falls back to
+    /// minimal optimization above 60 KB of IL in one method, so 1024 terms keeps every part well below that. It also
+    /// keeps a method of vector sums within the JIT's inlining budget: 2,016 connections in one method (16 KB of IL)
+    /// had none of the sums' helpers inlined.
     /// </summary>
     public const int MaxTermsPerMethod = 1024;
 

@@ -70,7 +70,7 @@ internal static class NetworkPlanner
 
     /// <summary>
     /// One straight-line method when it stays within what a single unrolled method may hold: every layer unrolled,
-    /// at most <see cref="KernelLimits.MaxTermsPerMethod"/> multiply-adds and
+    /// at most <see cref="KernelLimits.MaxTermsPerMethod"/> terms (<see cref="KernelPlanner.VectorCost"/>) and
     /// <see cref="KernelLimits.MaxStraightLineValues"/> values on its stack frame, and only built-in activations (a
     /// user's activation is called on spans, so it would cut the method into the per-layer path anyway).
     /// </summary>
@@ -88,7 +88,8 @@ internal static class NetworkPlanner
                     return false;
                 }
 
-                terms += layer.ConnectionCount;
+                // As a layer's per-sample forward pass counts its parts: gathered connections twice.
+                terms += KernelPlanner.ForwardUnits(layer.OutputSize, layer.OutputStarts, layer.ConnectionInputs).Sum(u => (long)u.Cost);
             }
             else if (modules[m].BuiltIn.Length == 0)
             {

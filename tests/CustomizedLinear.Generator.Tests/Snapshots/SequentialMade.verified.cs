@@ -372,6 +372,6 @@ namespace Demo
         private static global::System.Runtime.Intrinsics.Vector128<float> Sigmoid(global::System.Runtime.Intrinsics.Vector128<float> values) => global::System.Runtime.Intrinsics.Vector128.Create(Sigmoid(global::System.Runtime.Intrinsics.Vector128.ToScalar(values)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 1)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 2)), Sigmoid(global::System.Runtime.Intrinsics.Vector128.GetElement(values, 3)));
 
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-        private static void Short() => throw new global::System.ArgumentException("A span is shorter than the network's layers needs.");
+        private static void Short() => throw new global::System.ArgumentException("A span is shorter than the network's layers need.");
     }
 }
