@@ -18,10 +18,12 @@ public sealed class StraightLineGatherTests
 {
     [Theory]
     [InlineData(40, 30, 0.3)]   // scattered inputs: windows of 8 and 16 and picks
-    [InlineData(20, 20, 0.6)]   // mostly windows of 8
+    [InlineData(48, 20, 0.6)]   // mostly windows of 8
     [InlineData(9, 12, 0.5)]    // fewer than 16 inputs: no window of 16
     [InlineData(64, 8, 0.05)]   // sparse: mostly picks
     [InlineData(16, 16, 0.9)]   // windows ending at the last input
+    [InlineData(17, 20, 0.5)]   // 17 to 32 inputs: gathered from two registers
+    [InlineData(32, 12, 0.3)]   // 32 inputs: the two registers hold them without overlap
     public void EveryVectorOfInputsHoldsItsConnectionsInputsAndStaysInsideTheLayer(int inputs, int outputs, double density)
     {
         var random = new Random(inputs * 131 + outputs);
@@ -49,22 +51,37 @@ public sealed class StraightLineGatherTests
         string code = run.GeneratedSources[0].SourceText.ToString();
 
         // Forward: Four(ref w, k) * <inputs>; weight gradient: Four(ref gw, k) + <inputs> * dy.
-        var products = Regex.Matches(code, @"Four\(ref g?w, (?<k>\d+)\) [*+] (?<how>Four|Window8|Window16|Pick)\(ref x, (?<args>[\d, ]+)\)");
+        var products = Regex.Matches(code, @"Four\(ref g?w, (?<k>\d+)\) [*+] (?<how>Four|Window8|Window16|Pick|Gather32)\((tx, global::System\.Runtime\.Intrinsics\.Vector128\.Create\((?<lanes>[\d, ]+)\), )?ref x, (?<args>[\d, ]+)\)");
         Assert.NotEmpty(products);
         var seen = new HashSet<string>();
+        var forward = new HashSet<string>();
         foreach (Match product in products)
         {
             int k = int.Parse(product.Groups["k"].Value);
             int[] args = product.Groups["args"].Value.Split(", ").Select(int.Parse).ToArray();
             string how = product.Groups["how"].Value;
             seen.Add(how);
+            if (product.Value.StartsWith("Four(ref w,", StringComparison.Ordinal))
+            {
+                forward.Add(how);
+            }
+
             int[] read = how switch
             {
                 "Four" => Enumerable.Range(args[0], 4).ToArray(),
-                "Pick" => args,
+                "Pick" or "Gather32" => args,
                 _ => args.Skip(1).Select(lane => args[0] + lane).ToArray(),
             };
             Assert.Equal(connectionInputs.Skip(k).Take(4), read);
+            if (how == "Gather32")
+            {
+                // The lanes of the two registers Load32 fills: the first 16 inputs, then the last 16.
+                Assert.InRange(inputs, 17, 32);
+                int[] lanes = product.Groups["lanes"].Value.Split(", ").Select(int.Parse).ToArray();
+                Assert.Equal(read.Select(i => i < 16 ? i : i + 32 - inputs), lanes);
+                Assert.Contains($"var tx = global::CustomizedLinear.CompilerServices.StraightLine.Load32(ref x, {inputs});", code, StringComparison.Ordinal);
+            }
+
             if (how.StartsWith("Window", StringComparison.Ordinal))
             {
                 int width = int.Parse(how["Window".Length..]);
@@ -73,7 +90,7 @@ public sealed class StraightLineGatherTests
             }
         }
 
-        if (inputs >= 16 && density is > 0.1 and < 0.5)
+        if (inputs > 32 && density is > 0.1 and < 0.5)
         {
             Assert.Contains("Window8", seen);
             Assert.Contains("Window16", seen);
@@ -82,6 +99,14 @@ public sealed class StraightLineGatherTests
         if (inputs < 16)
         {
             Assert.DoesNotContain("Window16", seen);
+        }
+
+        if (inputs is > 16 and <= 32)
+        {
+            // The forward pass gathers from the registers; the weight gradient still from memory.
+            Assert.Contains("Gather32", forward);
+            Assert.DoesNotContain("Window8", forward);
+            Assert.DoesNotContain("Pick", forward);
         }
     }
 

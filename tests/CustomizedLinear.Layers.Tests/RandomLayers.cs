@@ -206,6 +206,23 @@ internal static class RandomLayers
         }
 
         cases.Add(Make(cases.Count, "MadeHidden", hidden, bias: true, outputsByInputs: false, style: cases.Count));
+
+        // 17 and 32 inputs, scattered: the per-sample forward pass gathers every four inputs out of two 512-bit
+        // registers (the first 16 inputs and the last 16, overlapping below 32).
+        foreach ((int inputs, int outputs, double density, bool bias) in new[] { (17, 23, 0.4, true), (32, 30, 0.3, false) })
+        {
+            var scattered = new bool[inputs, outputs];
+            for (int i = 0; i < inputs; i++)
+            {
+                for (int o = 0; o < outputs; o++)
+                {
+                    scattered[i, o] = random.NextDouble() < density;
+                }
+            }
+
+            cases.Add(Make(cases.Count, string.Create(CultureInfo.InvariantCulture, $"Gathered{inputs}"), scattered, bias, outputsByInputs: false, style: cases.Count));
+        }
+
         return cases;
     }
 

@@ -285,9 +285,18 @@ internal static class KernelEmitter
         return lines;
     }
 
-    private static List<string> ForwardPrologue(LayerModel layer) => layer.HasBias
-        ? Prologue(("weight", layer.ConnectionCount, "w"), ("bias", layer.OutputSize, "b"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"))
-        : Prologue(("weight", layer.ConnectionCount, "w"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"));
+    private static List<string> ForwardPrologue(LayerModel layer)
+    {
+        List<string> lines = layer.HasBias
+            ? Prologue(("weight", layer.ConnectionCount, "w"), ("bias", layer.OutputSize, "b"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"))
+            : Prologue(("weight", layer.ConnectionCount, "w"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"));
+        if (layer.InputSize > 16 && layer.InputSize <= 32)
+        {
+            lines.Add($"var tx = global::CustomizedLinear.CompilerServices.StraightLine.Load32(ref x, {Names.Int(layer.InputSize)});");
+        }
+
+        return lines;
+    }
 
     /// <summary>The forward pass as <see cref="KernelPlanner.ForwardUnits"/> cuts it, each unit's sums as <see cref="VectorSums"/> writes them.</summary>
     private static List<Statement> ForwardStatements(LayerModel layer)

@@ -195,6 +195,11 @@ internal static class NetworkKernelEmitter
             }
 
             int unit = 0;
+            if (hasLayer && network.LayerOf(network.Modules[start]).InputSize is > 16 and <= 32)
+            {
+                w.WriteLine($"var t{source} = global::CustomizedLinear.CompilerServices.StraightLine.Load32(ref {source}, {Names.Int(network.LayerOf(network.Modules[start]).InputSize)});");
+            }
+
             if (hasLayer)
             {
                 // Four outputs at a time: their sums, bias and activation as one vector.

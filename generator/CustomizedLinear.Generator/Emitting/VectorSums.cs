@@ -37,7 +37,7 @@ internal static class VectorSums
         int k = layer.OutputStarts[o];
         for (; k + 4 <= end; k += 4)
         {
-            vectors.Add($"Four(ref {weights}, {Names.Int(k)}) * {FourInputs(layer, source, k)}");
+            vectors.Add($"Four(ref {weights}, {Names.Int(k)}) * {FourInputs(layer, source, k, inRegisters: true)}");
         }
 
         for (; k < end; k++)
@@ -49,13 +49,21 @@ internal static class VectorSums
     }
 
     /// <summary>The inputs of connections <paramref name="k"/> .. <paramref name="k"/> + 3 (ascending, as within every output) as one vector.</summary>
-    public static string FourInputs(LayerModel layer, string source, int k)
+    public static string FourInputs(LayerModel layer, string source, int k, bool inRegisters = false)
     {
         int first = layer.ConnectionInputs[k];
         int last = layer.ConnectionInputs[k + 3];
         if (last == first + 3)
         {
             return $"Four(ref {source}, {Names.Int(first)})";
+        }
+
+        if (inRegisters && layer.InputSize > 16 && layer.InputSize <= 32)
+        {
+            // Input i ≥ 16 sits in lane i + 32 − InputSize of the two registers (the first 16 inputs, the last 16).
+            var picked = Enumerable.Range(k, 4).Select(c => layer.ConnectionInputs[c]).ToList();
+            string lanes = string.Join(", ", picked.Select(i => Names.Int(i < 16 ? i : i + 32 - layer.InputSize)));
+            return $"Gather32(t{source}, global::System.Runtime.Intrinsics.Vector128.Create({lanes}), ref {source}, {string.Join(", ", picked.Select(Names.Int))})";
         }
 
         foreach (int window in Windows)
@@ -135,6 +143,10 @@ internal static class VectorSums
         w.WriteLine("/// <summary>Elements <paramref name=\"i\"/> .. <paramref name=\"i\"/> + 3, in one load.</summary>");
         w.WriteLine(Inline);
         w.WriteLine($"private static {Vector} Four(ref float start, int i) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start, (nuint)i);");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Elements <paramref name=\"a\"/> .. <paramref name=\"d\"/> of a layer of 17 to 32 inputs, permuted out of the registers <c>StraightLine.Load32</c> filled (at <paramref name=\"lanes\"/>); picked from memory without AVX-512.</summary>");
+        w.WriteLine(Inline);
+        w.WriteLine($"private static {Vector} Gather32(global::CustomizedLinear.CompilerServices.Inputs32 t, global::System.Runtime.Intrinsics.Vector128<int> lanes, ref float start, int a, int b, int c, int d) => {StraightLine}.Gather32(t, lanes, ref start, a, b, c, d);");
         w.WriteLine();
         w.WriteLine("/// <summary>Four scattered elements in one vector, to multiply with four consecutive weights.</summary>");
         w.WriteLine(Inline);

@@ -91,6 +91,24 @@ public static class StraightLine
         return Pick(ref s, a, b, c, d);
     }
 
+    /// <summary>
+    /// A layer's inputs <c>s[0] .. s[count − 1]</c>, 16 &lt; <paramref name="count"/> ≤ 32, in two 512-bit registers
+    /// (the first 16 and the last 16) for <see cref="Gather32"/>; empty where AVX-512 is not supported.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Inputs32 Load32(ref float s, int count) =>
+        Avx512F.IsSupported ? new Inputs32(Vector512.LoadUnsafe(ref s), Vector512.LoadUnsafe(ref s, (nuint)(count - 16))) : default;
+
+    /// <summary>
+    /// <c>[s[a], s[b], s[c], s[d]]</c> from the registers <see cref="Load32"/> filled: one two-source permute
+    /// (<c>vpermt2ps</c>) with constant indices and no load; four scalar loads where AVX-512 is not supported.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Gather32(Inputs32 t, Vector128<int> lanes, ref float s, int a, int b, int c, int d) =>
+        Avx512F.IsSupported
+            ? Avx512F.PermuteVar16x32x2(t.Low, lanes.ToVector256Unsafe().ToVector512Unsafe(), t.High).GetLower().GetLower()
+            : Pick(ref s, a, b, c, d);
+
     /// <summary><c>[s[a], s[b], s[c], s[d]]</c> by four scalar loads: the fallback of the windows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Pick(ref float s, int a, int b, int c, int d) =>
@@ -105,4 +123,19 @@ public static class StraightLine
         (byte)(4 * d), (byte)(4 * d + 1), (byte)(4 * d + 2), (byte)(4 * d + 3));
 
     private static float Pairwise(Vector128<float> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
+}
+
+/// <summary>A layer's (at most 32) inputs in two 512-bit registers, for <see cref="StraightLine.Gather32"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct Inputs32
+{
+    internal Inputs32(Vector512<float> low, Vector512<float> high)
+    {
+        Low = low;
+        High = high;
+    }
+
+    internal readonly Vector512<float> Low;
+
+    internal readonly Vector512<float> High;
 }

@@ -357,6 +357,10 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::System.Runtime.Intrinsics.Vector128<float> Four(ref float start, int i) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start, (nuint)i);
 
+        /// <summary>Elements <paramref name="a"/> .. <paramref name="d"/> of a layer of 17 to 32 inputs, permuted out of the registers <c>StraightLine.Load32</c> filled (at <paramref name="lanes"/>); picked from memory without AVX-512.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector128<float> Gather32(global::CustomizedLinear.CompilerServices.Inputs32 t, global::System.Runtime.Intrinsics.Vector128<int> lanes, ref float start, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Gather32(t, lanes, ref start, a, b, c, d);
+
         /// <summary>Four scattered elements in one vector, to multiply with four consecutive weights.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::System.Runtime.Intrinsics.Vector128<float> Pick(ref float start, int a, int b, int c, int d) => global::CustomizedLinear.CompilerServices.StraightLine.Pick(ref start, a, b, c, d);
