@@ -48,6 +48,17 @@ public sealed class KernelPlanTests
         }
 
         int connections = mask.ToString().Count(c => c == '1');
+        string[][] rows = mask.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split(' ')).ToArray();
+        var outputStarts = new int[outputs + 1];
+        var connectionInputs = new System.Collections.Generic.List<int>();
+        for (int o = 0; o < outputs; o++)
+        {
+            connectionInputs.AddRange(Enumerable.Range(0, inputs).Where(i => rows[i][o] == "1"));
+            outputStarts[o + 1] = connectionInputs.Count;
+        }
+
+        var starts = new EquatableArray<int>(outputStarts);
+        var byOutput = new EquatableArray<int>(connectionInputs.ToArray());
         var run = GeneratorHarness.RunSingle(mask.ToString());
         Assert.True(run.GeneratedSources.Length == 1, string.Join("\n", run.GeneratorDiagnostics));
         string code = run.GeneratedSources[0].SourceText.ToString();
@@ -59,8 +70,20 @@ public sealed class KernelPlanTests
             if (method == "AccumulateWeightGrad")
             {
                 // Every connection's gradient is written once, and no fewer parts than the limit forces.
-                Assert.Equal(connections, parts.Count == 0 ? Statements(Whole(method)).Sum(Terms) : parts.Sum(p => p.Sum()));
+                string body = parts.Count == 0 ? Whole(method) : code;
+                Assert.Equal(connections, 4 * Regex.Matches(body, @"SetFour\(ref gw, ").Count + Regex.Matches(body, @"\bSet\(ref gw, ").Count);
                 Assert.True(Math.Max(1, parts.Count) >= (connections + KernelLimits.MaxTermsPerMethod - 1) / KernelLimits.MaxTermsPerMethod);
+            }
+
+            // Each statement's terms, read from the source, are the cost the planner cut the parts by.
+            var statementTerms = parts.Count == 0 ? Statements(Whole(method)).Select(Terms).ToList() : parts.SelectMany(p => p).ToList();
+            if (method == "Forward")
+            {
+                Assert.Equal(KernelPlanner.ForwardUnits(outputs, starts, byOutput).Select(u => u.Cost), statementTerms);
+            }
+            else if (method == "AccumulateWeightGrad")
+            {
+                Assert.Equal(KernelPlanner.GradUnits(outputs, starts, byOutput, byOutputInputGrad: false).Select(u => u.Cost), statementTerms);
             }
 
             if (parts.Count == 0)
@@ -96,7 +119,8 @@ public sealed class KernelPlanTests
             var lines = body.Split('\n').Select(l => l.Trim()).ToList();
             foreach (string line in lines.Skip(lines.FindLastIndex(l => l.StartsWith("ref float ", StringComparison.Ordinal)) + 1))
             {
-                if (line.StartsWith("//", StringComparison.Ordinal) || line.Length == 0)
+                // The registers a layer of 17 to 32 inputs gathers from are loaded before the first statement.
+                if (line.StartsWith("//", StringComparison.Ordinal) || line.Length == 0 || line.Contains("StraightLine.Load32(", StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -114,12 +138,12 @@ public sealed class KernelPlanTests
         }
 
         // A statement's terms are its connections: four per vector of weights or of weight gradients (eight when the
-        // forward pass gathers the inputs: KernelPlanner.VectorCost), one per scalar one; 1 for a statement without
+        // inputs are gathered: KernelPlanner.VectorCost), one per scalar one; 1 for a statement without
         // any (a bias alone, an output or input without connections).
         static int Terms(string statement) => Math.Max(
             1,
             4 * Regex.Matches(statement, @"(?<!Set)Four\(ref (w|gw), ").Count
-            + 4 * Regex.Matches(statement, @"Four\(ref w, \d+\) \* (Window8|Window16|Pick)\(").Count
+            + 4 * Regex.Matches(statement, @"(Four\(ref w, \d+\) \*|Four\(ref gw, \d+\) \+) (Window8|Window16|Gather32|Pick)\(").Count
             + Regex.Matches(statement, @"At\(ref w, ").Count
             + Regex.Matches(statement, @"At\(ref x, \d+\) \* At\(ref dy").Count);
     }

@@ -111,15 +111,16 @@ public sealed class StraightLineGatherTests
     }
 
     [Theory]
-    [InlineData(1, true)]   // ten consecutive inputs per output: 960 connections, 960 terms
-    [InlineData(3, false)]  // ten inputs three apart: 960 connections, gathered, 1,728 terms
+    [InlineData(1, true)]   // eight consecutive inputs per output: 768 connections, 768 terms
+    [InlineData(3, false)]  // eight inputs three apart: the same 768 connections, all gathered, 1,536 terms
     public void ANetworkIsOneStraightLineMethodOnlyWhileItsGatheredConnectionsCountTwice(int spacing, bool straightLine)
     {
-        // 32 × 32 layers, output o connected to inputs o, o + spacing, ... (mod 32), ten of them.
+        // 32 × 32 layers, output o connected to inputs s, s + spacing, ..., s + 7·spacing with s = o mod (32 − 7·spacing):
+        // three layers of 256 connections each, under KernelLimits.MaxTermsPerMethod (1,024) unless counted twice.
         var mask = new StringBuilder();
         for (int i = 0; i < 32; i++)
         {
-            mask.AppendJoin(' ', Enumerable.Range(0, 32).Select(o => Enumerable.Range(0, 10).Any(j => (o + j * spacing) % 32 == i) ? "1" : "0")).Append('\n');
+            mask.AppendJoin(' ', Enumerable.Range(0, 32).Select(o => Enumerable.Range(0, 8).Any(j => o % (32 - 7 * spacing) + j * spacing == i) ? "1" : "0")).Append('\n');
         }
 
         string code = SnapshotTests.GenerateNetwork(

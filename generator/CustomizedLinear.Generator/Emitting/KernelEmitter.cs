@@ -290,9 +290,9 @@ internal static class KernelEmitter
         List<string> lines = layer.HasBias
             ? Prologue(("weight", layer.ConnectionCount, "w"), ("bias", layer.OutputSize, "b"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"))
             : Prologue(("weight", layer.ConnectionCount, "w"), ("input", layer.InputSize, "x"), ("output", layer.OutputSize, "y"));
-        if (layer.InputSize > 16 && layer.InputSize <= 32)
+        if (VectorSums.GathersFromRegisters(layer))
         {
-            lines.Add($"var tx = global::CustomizedLinear.CompilerServices.StraightLine.Load32(ref x, {Names.Int(layer.InputSize)});");
+            lines.Add(VectorSums.LoadRegisters(layer, "x"));
         }
 
         return lines;
@@ -388,62 +388,42 @@ internal static class KernelEmitter
     }
 
     /// <summary>
-    /// <c>dx = Wᵀ·dy</c> output by output: <c>dx</c> cleared, then each output's four consecutive inputs take
-    /// <c>w[k..k+3]·dy[o]</c> as one vector, its other connections one at a time (costs as the plan counts them).
+    /// <c>dx = Wᵀ·dy</c> output by output: <c>dx</c> cleared, then the statements <see cref="KernelPlanner.GradUnits"/>
+    /// lists: <c>w[k..k+3]·dy[o]</c> as one vector onto four consecutive inputs, other connections one at a time.
     /// </summary>
     private static List<Statement> InputGradByOutputStatements(LayerModel layer)
     {
         var statements = new List<Statement> { new("// dx starts at zero; each output adds its share", $"inputGrad.Slice(0, {Names.Int(layer.InputSize)}).Clear();") };
-        for (int output = 0; output < layer.OutputSize; output++)
+        statements.AddRange(GradStatements(layer, byOutputInputGrad: true, (unit, o) =>
         {
-            string? comment = OutputComment(layer, output);
-            string o = Names.Int(output);
-            int end = layer.OutputStarts[output + 1];
-            for (int k = layer.OutputStarts[output]; k < end; k += 4)
-            {
-                // The chunks of four the plan counted: one vector statement if consecutive, else one per connection.
-                int input = layer.ConnectionInputs[k];
-                if (k + 4 <= end && KernelPlanner.ConsecutiveInputs(layer.ConnectionInputs, k, 4))
-                {
-                    statements.Add(new Statement(comment, $"SetFour(ref dx, {Names.Int(input)}, Four(ref dx, {Names.Int(input)}) + Four(ref w, {Names.Int(k)}) * At(ref dy, {o}));"));
-                    comment = null;
-                    continue;
-                }
-
-                for (int c = k; c < System.Math.Min(k + 4, end); c++)
-                {
-                    int i = layer.ConnectionInputs[c];
-                    statements.Add(new Statement(comment, $"Set(ref dx, {Names.Int(i)}, At(ref dx, {Names.Int(i)}) + At(ref w, {Names.Int(c)}) * At(ref dy, {o}));"));
-                    comment = null;
-                }
-            }
-        }
-
+            string i = Names.Int(layer.ConnectionInputs[unit.K]), k = Names.Int(unit.K);
+            return unit.Four
+                ? $"SetFour(ref dx, {i}, Four(ref dx, {i}) + Four(ref w, {k}) * At(ref dy, {o}));"
+                : $"Set(ref dx, {i}, At(ref dx, {i}) + At(ref w, {k}) * At(ref dy, {o}));";
+        }));
         return statements;
     }
 
-    /// <summary><c>gw += dy·xᵀ</c>: each output's connections four at a time as one vector, the last one to three alone.</summary>
-    private static List<Statement> WeightGradStatements(LayerModel layer)
+    /// <summary><c>gw += dy·xᵀ</c>: each output's connections four at a time as one vector (inputs as <see cref="VectorSums.FourInputs"/> reads them), the last one to three alone.</summary>
+    private static List<Statement> WeightGradStatements(LayerModel layer) =>
+        GradStatements(layer, byOutputInputGrad: false, (unit, o) =>
+        {
+            string k = Names.Int(unit.K);
+            return unit.Four
+                ? $"SetFour(ref gw, {k}, Four(ref gw, {k}) + {VectorSums.FourInputs(layer, "x", unit.K)} * At(ref dy, {o}));"
+                : $"Set(ref gw, {k}, At(ref gw, {k}) + At(ref x, {Names.Int(layer.ConnectionInputs[unit.K])}) * At(ref dy, {o}));";
+        });
+
+    /// <summary>One statement per <see cref="GradUnit"/>, the first of each output under its comment.</summary>
+    private static List<Statement> GradStatements(LayerModel layer, bool byOutputInputGrad, System.Func<GradUnit, string, string> render)
     {
         var statements = new List<Statement>();
-        for (int output = 0; output < layer.OutputSize; output++)
+        int previous = -1;
+        foreach (GradUnit unit in KernelPlanner.GradUnits(layer.OutputSize, layer.OutputStarts, layer.ConnectionInputs, byOutputInputGrad))
         {
-            int start = layer.OutputStarts[output];
-            int end = layer.OutputStarts[output + 1];
-            string? comment = start == end ? null : OutputComment(layer, output);
-            string o = Names.Int(output);
-            int k = start;
-            for (; k + 4 <= end; k += 4)
-            {
-                statements.Add(new Statement(comment, $"SetFour(ref gw, {Names.Int(k)}, Four(ref gw, {Names.Int(k)}) + {VectorSums.FourInputs(layer, "x", k)} * At(ref dy, {o}));"));
-                comment = null;
-            }
-
-            for (; k < end; k++)
-            {
-                statements.Add(new Statement(comment, $"Set(ref gw, {Names.Int(k)}, At(ref gw, {Names.Int(k)}) + At(ref x, {Names.Int(layer.ConnectionInputs[k])}) * At(ref dy, {o}));"));
-                comment = null;
-            }
+            string? comment = unit.Output == previous ? null : OutputComment(layer, unit.Output);
+            previous = unit.Output;
+            statements.Add(new Statement(comment, render(unit, Names.Int(unit.Output))));
         }
 
         return statements;

@@ -194,7 +194,7 @@ internal static class LayerEmitter
         w.WriteLine($"/// <para>{Count(layer.ConnectionCount, "connection")} of {cells.ToString(CultureInfo.InvariantCulture)} possible (density {density}): only these weights exist,");
         w.WriteLine("/// packed output by output with inputs ascending (PyTorch's <c>weight[mask.T.bool()]</c>).</para>");
         w.WriteLine(layer.Kernels.Unrolled
-            ? "/// <para>Kernels: straight-line code with one multiply-add per connection and nothing for a missing one.</para>"
+            ? "/// <para>Kernels: straight-line code written for this mask (four connections per vector product, scattered inputs gathered with constant indices), nothing for a missing connection.</para>"
             : $"/// <para>Kernels: table-driven loops over compile-time index data (more than {Names.Int(KernelLimits.MaxUnrolledConnections)} connections are not unrolled), one multiply-add per connection.</para>");
         if (layer.InputSize <= MaxPictureSize && layer.OutputSize <= MaxPictureSize)
         {

@@ -195,9 +195,9 @@ internal static class NetworkKernelEmitter
             }
 
             int unit = 0;
-            if (hasLayer && network.LayerOf(network.Modules[start]).InputSize is > 16 and <= 32)
+            if (hasLayer && VectorSums.GathersFromRegisters(network.LayerOf(network.Modules[start])))
             {
-                w.WriteLine($"var t{source} = global::CustomizedLinear.CompilerServices.StraightLine.Load32(ref {source}, {Names.Int(network.LayerOf(network.Modules[start]).InputSize)});");
+                w.WriteLine(VectorSums.LoadRegisters(network.LayerOf(network.Modules[start]), source));
             }
 
             if (hasLayer)
@@ -211,8 +211,8 @@ internal static class NetworkKernelEmitter
 
             for (; unit < width; unit++)
             {
-                string expression = hasLayer ? Sum(network.LayerOf(network.Modules[start]), network.Modules[start].Index, unit, source) : $"At(ref x, {Names.Int(unit)})";
                 var stores = new List<string>();
+                string expression = hasLayer ? Sum(network.LayerOf(network.Modules[start]), network.Modules[start].Index, unit, source, stores) : $"At(ref x, {Names.Int(unit)})";
                 for (int m = hasLayer ? start + 1 : start; m < end; m++)
                 {
                     // An activation's input that Backward reads (ReLU, Tanh and Sigmoid read their output instead);
@@ -289,9 +289,10 @@ internal static class NetworkKernelEmitter
 
         /// <summary>
         /// Output <paramref name="o"/> of a layer as one expression: its bias, then its connections in packed
-        /// order (<see cref="VectorSums.Terms"/>).
+        /// order (<see cref="VectorSums.Terms"/>), the vector products accumulated first into <c>sum</c> by the
+        /// statements added to <paramref name="lines"/>, as the layer's own kernel accumulates them.
         /// </summary>
-        private static string Sum(LayerModel layer, int index, int o, string source)
+        private static string Sum(LayerModel layer, int index, int o, string source, List<string> lines)
         {
             (List<string> vectors, List<string> scalars) = VectorSums.Terms(layer, $"w{Names.Int(index)}", source, o);
             var parts = new List<string>();
@@ -302,7 +303,8 @@ internal static class NetworkKernelEmitter
 
             if (vectors.Count > 0)
             {
-                parts.Add($"Sum({string.Join(" + ", vectors)})");
+                lines.AddRange(VectorSums.Accumulate("sum", vectors));
+                parts.Add("Sum(sum)");
             }
 
             parts.AddRange(scalars);

@@ -2,19 +2,21 @@ using System.Collections.Generic;
 using System.Linq;
 using CustomizedLinear.Generator.Limits;
 using CustomizedLinear.Generator.Model;
+using CustomizedLinear.Generator.Planning;
 
 namespace CustomizedLinear.Generator.Emitting;
 
 /// <summary>
 /// How the straight-line forward kernels (a layer's per-sample pass, a network's batch-1 pass) write a layer
 /// output's sum: its connections four at a time as one 128-bit product (four consecutive weights in one load; the
-/// inputs in one load when consecutive, gathered by a permute with constant indices when they lie within 8 or 16,
-/// picked one by one otherwise), the last one to three as scalar products, and four outputs finished as one vector.
-/// Both kernels render sums only through here, so they add in the same order.
+/// inputs in one load when consecutive; otherwise gathered by a permute with constant indices, out of two registers
+/// holding a layer of 17 to 32 inputs or out of a window of 8 or 16, and picked one by one where neither fits), the
+/// last one to three as scalar products, and four outputs finished as one vector. Both kernels render sums only
+/// through here (<see cref="Terms"/>, <see cref="Accumulate"/>, <see cref="FourOutputs"/>), so they add in the same order.
 /// </summary>
 /// <remarks>
 /// 128 bits: every x64 and ARM64 CPU has them natively and a sparse mask's runs are short. The permutes' indices
-/// are the generator's constants; <c>StraightLine.Window8</c>/<c>Window16</c> choose the machine's instruction.
+/// are the generator's constants; <c>StraightLine.Window8</c>/<c>Window16</c>/<c>Gather32</c> choose the machine's instruction.
 /// </remarks>
 internal static class VectorSums
 {
@@ -53,12 +55,12 @@ internal static class VectorSums
     {
         int first = layer.ConnectionInputs[k];
         int last = layer.ConnectionInputs[k + 3];
-        if (last == first + 3)
+        if (KernelPlanner.ConsecutiveInputs(layer.ConnectionInputs, k, 4))
         {
             return $"Four(ref {source}, {Names.Int(first)})";
         }
 
-        if (inRegisters && layer.InputSize > 16 && layer.InputSize <= 32)
+        if (inRegisters && GathersFromRegisters(layer))
         {
             // Input i ≥ 16 sits in lane i + 32 − InputSize of the two registers (the first 16 inputs, the last 16).
             var picked = Enumerable.Range(k, 4).Select(c => layer.ConnectionInputs[c]).ToList();
@@ -79,6 +81,17 @@ internal static class VectorSums
 
         return $"Pick(ref {source}, {string.Join(", ", Enumerable.Range(k, 4).Select(c => Names.Int(layer.ConnectionInputs[c])))})";
     }
+
+    /// <summary>
+    /// Whether the forward sums gather a layer's scattered inputs out of two 512-bit registers loaded once
+    /// (<see cref="LoadRegisters"/>, then <c>Gather32</c>): a layer of 17 to 32 inputs, which two registers hold and
+    /// one 512-bit register or a window of 16 does not.
+    /// </summary>
+    public static bool GathersFromRegisters(LayerModel layer) => layer.InputSize is > 16 and <= 32;
+
+    /// <summary>The statement that loads <paramref name="source"/>'s inputs into the registers <c>Gather32</c> reads, as <c>t</c><paramref name="source"/>.</summary>
+    public static string LoadRegisters(LayerModel layer, string source) =>
+        $"var t{source} = {StraightLine}.Load32(ref {source}, {Names.Int(layer.InputSize)});";
 
     /// <summary>
     /// Statements leaving outputs <paramref name="first"/> .. <paramref name="first"/> + 3 in <c>v</c>: each output's

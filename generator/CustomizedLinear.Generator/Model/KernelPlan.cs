@@ -11,7 +11,7 @@ namespace CustomizedLinear.Generator.Model;
 /// output, so its per-sample kernels read such a run with one vector load (<c>contiguousRuns: true</c>).
 /// </param>
 /// <param name="InputGradByOutput">
-/// Unrolled layers only: most of the layer's four-connection chunks are four consecutive inputs, so the per-sample
+/// Unrolled layers only: at least half of the layer's four-connection chunks are four consecutive inputs, so the per-sample
 /// input gradient is written output by output (<c>dx[i..i+3] += w[k..k+3]·dy[o]</c> as one vector) instead of input
 /// by input (one scalar sum per input, its weights scattered).
 /// </param>
@@ -50,7 +50,7 @@ internal enum BatchThreshold
 /// <summary>The two ways a layer's per-sample kernels are written.</summary>
 internal enum KernelShape
 {
-    /// <summary>One multiply-add statement per connection, nothing for a missing one.</summary>
+    /// <summary>Straight-line code written for the mask (<c>Emitting/VectorSums</c>), nothing for a missing connection.</summary>
     Unrolled,
 
     /// <summary>Shared loops over the layer's index tables, for layers too large to unroll.</summary>

@@ -27,37 +27,15 @@ internal static class KernelPlanner
                 BatchThreshold.OneVectorOfSamples);
         }
 
-        var forward = new List<int>();
-        foreach (ForwardUnit unit in ForwardUnits(outputSize, outputStarts, connectionInputs))
-        {
-            forward.Add(unit.Cost);
-        }
-
-        // Weight gradients: one vector statement per four connections of an output, one statement per connection left.
-        var weightGrad = new List<int>();
-        for (int output = 0; output < outputSize; output++)
-        {
-            int connections = outputStarts[output + 1] - outputStarts[output];
-            weightGrad.AddRange(Enumerable.Repeat(4, connections / 4));
-            weightGrad.AddRange(Enumerable.Repeat(1, connections % 4));
-        }
-
+        var forward = ForwardUnits(outputSize, outputStarts, connectionInputs).Select(unit => unit.Cost).ToList();
+        var weightGrad = GradUnits(outputSize, outputStarts, connectionInputs, byOutputInputGrad: false).Select(unit => unit.Cost).ToList();
         bool inputGradByOutput = MostlyContiguousRuns(outputSize, outputStarts, connectionInputs, 4);
         var inputGrad = new List<int>();
         if (inputGradByOutput)
         {
-            // Clearing dx, then per output a vector statement per four consecutive inputs, a statement per other connection.
+            // Clearing dx, then the statements output by output.
             inputGrad.Add(1);
-            for (int output = 0; output < outputSize; output++)
-            {
-                int k = outputStarts[output], end = outputStarts[output + 1];
-                for (; k + 4 <= end; k += 4)
-                {
-                    inputGrad.AddRange(ConsecutiveInputs(connectionInputs, k, 4) ? [4] : [1, 1, 1, 1]);
-                }
-
-                inputGrad.AddRange(Enumerable.Repeat(1, end - k));
-            }
+            inputGrad.AddRange(GradUnits(outputSize, outputStarts, connectionInputs, byOutputInputGrad: true).Select(unit => unit.Cost));
         }
         else
         {
@@ -95,10 +73,7 @@ internal static class KernelPlanner
             int cost = 0;
             for (int o = output; o < output + 4; o++)
             {
-                for (int k = outputStarts[o]; k < outputStarts[o + 1]; k += 4)
-                {
-                    cost += k + 4 <= outputStarts[o + 1] ? VectorCost(connectionInputs, k) : 1;
-                }
+                cost += OutputCost(o);
             }
 
             if (cost <= KernelLimits.MaxTermsPerMethod)
@@ -122,6 +97,19 @@ internal static class KernelPlanner
             {
                 yield return chunk;
             }
+        }
+
+        // Its vector products' costs and one per scalar product, as the group and the chunks below count them.
+        int OutputCost(int o)
+        {
+            int start = outputStarts[o], end = outputStarts[o + 1];
+            int cost = (end - start) % 4;
+            for (int k = start; k + 4 <= end; k += 4)
+            {
+                cost += VectorCost(connectionInputs, k);
+            }
+
+            return cost;
         }
 
         IEnumerable<ForwardUnit> OneOutput(int o)
@@ -153,10 +141,48 @@ internal static class KernelPlanner
     /// RyuJIT charges every inlined helper's IL against a budget proportional to the method's own IL; the gathers'
     /// helpers hold every instruction set's path, so a method of them runs out sooner. Measured at batch 1: a
     /// 64 × 64 layer of 1,049 scattered connections in parts of 1,024 took 700 ns with the helpers left as calls,
-    /// one of 488 in one method 100 ns; a network of 995 scattered connections in one method 1.3 µs against 174 ns
+    /// one of 488 in one method 100 ns; a network of 995 scattered connections in one method 1.3 µs against 226 ns
     /// for its layers one by one; MADE 64 × 64's 2,016 consecutive ones in one method 2.6 µs, in parts 0.13 µs.
     /// </summary>
     public static int VectorCost(EquatableArray<int> connectionInputs, int k) => ConsecutiveInputs(connectionInputs, k, 4) ? 4 : 8;
+
+    /// <summary>
+    /// The statements of an unrolled layer's per-sample weight gradient (<paramref name="byOutputInputGrad"/> false:
+    /// <c>gw[k..k+3] += x(4)·dy[o]</c> per four connections of an output, inputs gathered as the forward pass
+    /// gathers them, one statement per connection left) or of its input gradient written output by output (true:
+    /// <c>dx[i..i+3] += w[k..k+3]·dy[o]</c> per four consecutive inputs, one statement per other connection), in
+    /// order, costed as <see cref="VectorCost"/> costs the forward pass's products.
+    /// </summary>
+    public static IEnumerable<GradUnit> GradUnits(int outputSize, EquatableArray<int> outputStarts, EquatableArray<int> connectionInputs, bool byOutputInputGrad)
+    {
+        for (int output = 0; output < outputSize; output++)
+        {
+            int k = outputStarts[output], end = outputStarts[output + 1];
+            for (; k + 4 <= end; k += 4)
+            {
+                if (!byOutputInputGrad)
+                {
+                    yield return new GradUnit(output, k, true, VectorCost(connectionInputs, k));
+                }
+                else if (ConsecutiveInputs(connectionInputs, k, 4))
+                {
+                    yield return new GradUnit(output, k, true, 4);
+                }
+                else
+                {
+                    for (int c = k; c < k + 4; c++)
+                    {
+                        yield return new GradUnit(output, c, false, 1);
+                    }
+                }
+            }
+
+            for (; k < end; k++)
+            {
+                yield return new GradUnit(output, k, false, 1);
+            }
+        }
+    }
 
     /// <summary>How a table-driven layer's size exceeds what is unrolled, for the diagnostic that says so.</summary>
     public static (string Size, string Limit) TableDrivenReason(int connections, int inputSize, int outputSize)
@@ -226,3 +252,9 @@ internal static class KernelPlanner
 /// products when <paramref name="EndVector"/> is the last.
 /// </summary>
 internal readonly record struct ForwardUnit(int Output, int Outputs, int FirstVector, int EndVector, int Cost);
+
+/// <summary>
+/// One statement of an unrolled layer's per-sample gradient written output by output (<see cref="KernelPlanner.GradUnits"/>):
+/// output <paramref name="Output"/>'s connection <paramref name="K"/>, with the next three when <paramref name="Four"/>.
+/// </summary>
+internal readonly record struct GradUnit(int Output, int K, bool Four, int Cost);

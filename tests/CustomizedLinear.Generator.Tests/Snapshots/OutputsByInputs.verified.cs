@@ -9,7 +9,7 @@ namespace Demo
     /// <remarks>
     /// <para>10 connections of 20 possible (density 0.5): only these weights exist,
     /// packed output by output with inputs ascending (PyTorch's <c>weight[mask.T.bool()]</c>).</para>
-    /// <para>Kernels: straight-line code with one multiply-add per connection and nothing for a missing one.</para>
+    /// <para>Kernels: straight-line code written for this mask (four connections per vector product, scattered inputs gathered with constant indices), nothing for a missing connection.</para>
     /// <para>The mask (1 = connected), one row per input:</para>
     /// <code>
     ///  out 01234

@@ -277,7 +277,10 @@ namespace Demo
             // (2) Logits, then (3) Sigmoid: 4 → 3, 6 connections
             Set(ref y, 0, Sigmoid(At(ref b2, 0)));
             Set(ref y, 1, Sigmoid(At(ref b2, 1) + At(ref w2, 0) * At(ref h2, 0) + At(ref w2, 1) * At(ref h2, 2)));
-            Set(ref y, 2, Sigmoid(At(ref b2, 2) + Sum(Four(ref w2, 2) * Four(ref h2, 0))));
+            {
+                var sum = Four(ref w2, 2) * Four(ref h2, 0);
+                Set(ref y, 2, Sigmoid(At(ref b2, 2) + Sum(sum)));
+            }
         }
 
         /// <summary><see cref="Forward"/>, the same arithmetic, also storing the values <c>Backward</c> reads (<c>saved{value}</c>).</summary>
@@ -319,7 +322,8 @@ namespace Demo
                 Set(ref s4, 1, t4);
             }
             {
-                float t4 = Sigmoid(At(ref b2, 2) + Sum(Four(ref w2, 2) * Four(ref h2, 0)));
+                var sum = Four(ref w2, 2) * Four(ref h2, 0);
+                float t4 = Sigmoid(At(ref b2, 2) + Sum(sum));
                 Set(ref y, 2, t4);
                 Set(ref s4, 2, t4);
             }
