@@ -64,13 +64,14 @@ public sealed class KernelPlanTests
         string code = run.GeneratedSources[0].SourceText.ToString();
         foreach (string method in new[] { "Forward", "InputGrad", "AccumulateWeightGrad" })
         {
-            var parts = Regex.Matches(code, $@"private static void {method}Part(\d+)\([^)]*\)\n\s*\{{\n(?<body>.*?)\n        \}}\n", RegexOptions.Singleline)
-                .Select(m => Statements(m.Groups["body"].Value).Select(Terms).ToList())
+            var partBodies = Regex.Matches(code, $@"private static void {method}Part(\d+)\([^)]*\)\n\s*\{{\n(?<body>.*?)\n        \}}\n", RegexOptions.Singleline)
+                .Select(m => m.Groups["body"].Value)
                 .ToList();
+            var parts = partBodies.Select(b => Statements(b).Select(Terms).ToList()).ToList();
+            string body = parts.Count == 0 ? Whole(method) : string.Concat(partBodies);
             if (method == "AccumulateWeightGrad")
             {
                 // Every connection's gradient is written once, and no fewer parts than the limit forces.
-                string body = parts.Count == 0 ? Whole(method) : code;
                 Assert.Equal(connections, 4 * Regex.Matches(body, @"SetFour\(ref gw, ").Count + Regex.Matches(body, @"\bSet\(ref gw, ").Count);
                 Assert.True(Math.Max(1, parts.Count) >= (connections + KernelLimits.MaxTermsPerMethod - 1) / KernelLimits.MaxTermsPerMethod);
             }
@@ -84,6 +85,11 @@ public sealed class KernelPlanTests
             else if (method == "AccumulateWeightGrad")
             {
                 Assert.Equal(KernelPlanner.GradUnits(outputs, starts, byOutput, byOutputInputGrad: false).Select(u => u.Cost), statementTerms);
+            }
+            else if (body.Contains("inputGrad.Slice(0, ", StringComparison.Ordinal))
+            {
+                // The input gradient written output by output: clearing dx, then the planner's statements.
+                Assert.Equal(new[] { 1 }.Concat(KernelPlanner.GradUnits(outputs, starts, byOutput, byOutputInputGrad: true).Select(u => u.Cost)), statementTerms);
             }
 
             if (parts.Count == 0)

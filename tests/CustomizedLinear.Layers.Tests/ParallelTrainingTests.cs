@@ -53,6 +53,19 @@ public sealed class ParallelTrainingTests
         layer.Backward(x, dy, default, 2);
         Assert.Equal(one, layer.WeightGrad.ToArray());
         Assert.Equal(oneBias, layer.BiasGrad.ToArray());
+
+        // With an input gradient (the input-major pass: a call's weight gradients added in one step, a tile's too),
+        // from zero gradients as above.
+        float[] dxOne = new float[x.Length], dxTwo = new float[x.Length];
+        layer.ZeroGrad();
+        layer.Backward(x, dy, dxOne);
+        one = layer.WeightGrad.ToArray();
+        oneBias = layer.BiasGrad.ToArray();
+        layer.ZeroGrad();
+        layer.Backward(x, dy, dxTwo, 2);
+        Assert.Equal(one, layer.WeightGrad.ToArray());
+        Assert.Equal(oneBias, layer.BiasGrad.ToArray());
+        Assert.Equal(dxOne, dxTwo);
     }
 
     private delegate void BackwardOn<T>(T layer, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int degree);

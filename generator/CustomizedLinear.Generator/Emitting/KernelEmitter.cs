@@ -317,6 +317,17 @@ internal static class KernelEmitter
             int o = unit.Output;
             (List<string> vectors, List<string> scalars) = VectorSums.Terms(layer, "w", "x", o);
             bool last = unit.EndVector == vectors.Count;
+            string? comment = unit.FirstVector == 0 ? OutputComment(layer, o) : null;
+            if (unit.FirstVector == 0 && last)
+            {
+                // The whole output in one statement, as a network's straight-line kernel writes it.
+                var lines = new List<string>();
+                string whole = $"Set(ref y, {Names.Int(o)}, {VectorSums.OneOutput(layer, "w", bias is null ? null : $"At(ref b, {Names.Int(o)})", "x", o, lines)});";
+                statements.Add(lines.Count == 0 ? new Statement(comment, whole) : new Statement(comment, "", [.. lines, whole]));
+                continue;
+            }
+
+            // A chunk of an output too large for one part: onto what the previous chunk stored.
             var parts = new List<string>();
             if (unit.FirstVector > 0)
             {
@@ -339,7 +350,6 @@ internal static class KernelEmitter
             }
 
             string store = $"Set(ref y, {Names.Int(o)}, {(parts.Count == 0 ? "0f" : string.Join(" + ", parts))});";
-            string? comment = unit.FirstVector == 0 ? OutputComment(layer, o) : null;
             statements.Add(chunk.Count == 0
                 ? new Statement(comment, store)
                 : new Statement(comment, "", [.. VectorSums.Accumulate("sum", chunk), store]));

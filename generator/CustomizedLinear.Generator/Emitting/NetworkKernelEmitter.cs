@@ -212,7 +212,7 @@ internal static class NetworkKernelEmitter
             for (; unit < width; unit++)
             {
                 var stores = new List<string>();
-                string expression = hasLayer ? Sum(network.LayerOf(network.Modules[start]), network.Modules[start].Index, unit, source, stores) : $"At(ref x, {Names.Int(unit)})";
+                string expression = hasLayer ? LoneOutput(network.LayerOf(network.Modules[start]), network.Modules[start].Index, unit, source, stores) : $"At(ref x, {Names.Int(unit)})";
                 for (int m = hasLayer ? start + 1 : start; m < end; m++)
                 {
                     // An activation's input that Backward reads (ReLU, Tanh and Sigmoid read their output instead);
@@ -255,6 +255,10 @@ internal static class NetworkKernelEmitter
             }
         }
 
+        /// <summary>Output <paramref name="o"/> of the group's layer as <see cref="VectorSums.OneOutput"/> writes it, its statements into <paramref name="lines"/>.</summary>
+        private static string LoneOutput(LayerModel layer, int index, int o, string source, List<string> lines) =>
+            VectorSums.OneOutput(layer, $"w{Names.Int(index)}", layer.HasBias ? $"At(ref b{Names.Int(index)}, {Names.Int(o)})" : null, source, o, lines);
+
         /// <summary>Outputs <paramref name="first"/> .. <paramref name="first"/> + 3 of the group's layer, then its activations.</summary>
         private void WriteFour(LayerModel layer, int index, int first, string source, int start, int end)
         {
@@ -285,30 +289,6 @@ internal static class NetworkKernelEmitter
             }
 
             w.CloseBlock();
-        }
-
-        /// <summary>
-        /// Output <paramref name="o"/> of a layer as one expression: its bias, then its connections in packed
-        /// order (<see cref="VectorSums.Terms"/>), the vector products accumulated first into <c>sum</c> by the
-        /// statements added to <paramref name="lines"/>, as the layer's own kernel accumulates them.
-        /// </summary>
-        private static string Sum(LayerModel layer, int index, int o, string source, List<string> lines)
-        {
-            (List<string> vectors, List<string> scalars) = VectorSums.Terms(layer, $"w{Names.Int(index)}", source, o);
-            var parts = new List<string>();
-            if (layer.HasBias)
-            {
-                parts.Add($"At(ref b{Names.Int(index)}, {Names.Int(o)})");
-            }
-
-            if (vectors.Count > 0)
-            {
-                lines.AddRange(VectorSums.Accumulate("sum", vectors));
-                parts.Add("Sum(sum)");
-            }
-
-            parts.AddRange(scalars);
-            return parts.Count == 0 ? "0f" : string.Join(" + ", parts);
         }
     }
 }

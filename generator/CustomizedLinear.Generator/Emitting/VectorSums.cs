@@ -128,6 +128,30 @@ internal static class VectorSums
         return lines;
     }
 
+    /// <summary>
+    /// Output <paramref name="o"/> as one expression: <paramref name="first"/> (its bias, or null), then its vector
+    /// products' sum (accumulated into <c>sum</c> by the statements added to <paramref name="lines"/>, which need a
+    /// scope of their own), then its scalar products; <c>0f</c> for none of them.
+    /// </summary>
+    public static string OneOutput(LayerModel layer, string weights, string? first, string source, int o, List<string> lines)
+    {
+        (List<string> vectors, List<string> scalars) = Terms(layer, weights, source, o);
+        var parts = new List<string>();
+        if (first is not null)
+        {
+            parts.Add(first);
+        }
+
+        if (vectors.Count > 0)
+        {
+            lines.AddRange(Accumulate("sum", vectors));
+            parts.Add("Sum(sum)");
+        }
+
+        parts.AddRange(scalars);
+        return parts.Count == 0 ? "0f" : string.Join(" + ", parts);
+    }
+
     /// <summary><c>var name = p0 + … ;</c> then <c>name += … ;</c>, at most <see cref="KernelLimits.TermsPerStatement"/> products each; nothing for none.</summary>
     public static IEnumerable<string> Accumulate(string name, List<string> products)
     {

@@ -38,6 +38,13 @@ public sealed class ConnectionBlocks
     private const int MinForwardConnectionsPerBlock = 12;
 
     /// <summary>
+    /// The input-major backward pass's blocks of outputs hold at least this many connections per input and block:
+    /// on 1024 × 1024 @0.1, 0.5 and 0.01 (B=256) and 784 × 256 @0.1 (B=64), 4, 12, 24 and 48 measured alike within
+    /// this machine's noise.
+    /// </summary>
+    private const int MinInputMajorConnectionsPerBlock = 12;
+
+    /// <summary>
     /// The backward pass needs 48: its per-range set-up and weight-gradient reductions cost more, and 48 lets it
     /// reduce most weight gradients 16 at a time. Measured on 1024 × 1024 @0.1, B=256: 6 → 48 took
     /// forward+backward from 3.13 to 2.90 ms; 12 instead of 48 made the backward 15% slower.
@@ -78,9 +85,7 @@ public sealed class ConnectionBlocks
     /// The input-major blocks (<see cref="InputMajorBlocks"/>) of a backward pass with an input gradient, for a layer
     /// whose backward cut has no shared runs; null for one that has (the run kernels load each input row once for
     /// several outputs). Built on the first call (thread-safe), so that a layer only run forward never holds them.
-    /// Blocks of outputs sized as the forward pass's blocks of inputs, the two axes swapped: measured on
-    /// 1024 × 1024 @0.1, 0.5 and 0.01 (B=256) and 784 × 256 @0.1 (B=64), at least 4, 12, 24 or 48 connections per
-    /// input and block were alike within this machine's noise.
+    /// Blocks of outputs sized as the forward pass's blocks of inputs are, the two axes swapped.
     /// </summary>
     internal InputMajorBlocks? ByInput(ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, int inputSize)
     {
@@ -94,7 +99,7 @@ public sealed class ConnectionBlocks
             return built;
         }
 
-        var fresh = InputMajorBlocks.Build(outputStarts, connectionInputs, inputSize, BlockSizeFor(Group, outputStarts.Length - 1, inputSize, connectionInputs.Length, MinForwardConnectionsPerBlock));
+        var fresh = InputMajorBlocks.Build(outputStarts, connectionInputs, inputSize, BlockSizeFor(Group, outputStarts.Length - 1, inputSize, connectionInputs.Length, MinInputMajorConnectionsPerBlock));
         return Interlocked.CompareExchange(ref _byInput, fresh, null) ?? fresh;
     }
 

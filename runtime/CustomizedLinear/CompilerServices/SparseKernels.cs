@@ -109,7 +109,8 @@ public static class SparseKernels
     /// The batch backward pass at one vector width: input by input where the layer has no shared runs and the input
     /// gradient is wanted (measured against the one-output sweep, same runs, B=256: 1024 × 1024 @0.1 0.72–0.81×,
     /// @0.5 0.54–0.81×, @0.01 0.71–0.79× of its time; 784 × 256 @0.1 at B=64 0.96–1.01×); the one-output sweep
-    /// otherwise, which took 0.6–0.9× the input-major pass's time without an input gradient.
+    /// otherwise: without an input gradient the input-major pass took 1.2–1.6× the sweep's time at 0.1 and 0.5
+    /// (0.9× at 0.01; one rule kept for every density).
     /// </summary>
     private static void BatchBackward<TVector>(
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ReadOnlySpan<float> weights,
@@ -233,7 +234,8 @@ public static class SparseKernels
     /// threads. Each tile writes its own rows of <paramref name="inputGrad"/>; the first adds its weight and bias gradients
     /// straight into <paramref name="weightGrad"/> and <paramref name="biasGrad"/>, the others into their buffers in
     /// <paramref name="gradientCache"/>, which are then added in tile order (in parallel over chunks of the weights). So
-    /// a given degree gives the same bits on every run, and one tile per sample group the same bits as one thread.
+    /// a given degree gives the same bits on every run, and one tile per sample group the same bits as one thread when
+    /// the gradients start at zero (the input-major pass adds a call's weight gradients in one step, a tile's too).
     /// </summary>
     public static void BackwardParallel(
         ReadOnlySpan<int> outputStarts, ReadOnlySpan<int> connectionInputs, ref ConnectionBlocks? blockCache, ref TileGradients? gradientCache, ReadOnlySpan<float> weights,
@@ -248,11 +250,18 @@ public static class SparseKernels
         }
 
         TileGradients gradients = TileGradients.Get(ref gradientCache, tiles - 1, weightGrad.Length + biasGrad.Length);
+        ConnectionBlocks blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, Group);
+        if (!inputGrad.IsEmpty)
+        {
+            // Built here once, not by every tile at once on the first call.
+            blocks.ByInput(outputStarts, connectionInputs, inputSize);
+        }
+
         var job = new BackwardJob
         {
             OutputStarts = outputStarts,
             ConnectionInputs = connectionInputs,
-            Blocks = ConnectionBlocks.Get(ref blockCache, outputStarts, connectionInputs, inputSize, Group),
+            Blocks = blocks,
             Gradients = gradients,
             Weights = weights,
             Input = input,

@@ -28,7 +28,6 @@ internal static partial class BatchKernels<TVector>
         Span<float> xT = scratch[..(inputSize * group)];
         Span<float> dyT = scratch.Slice(inputSize * group, outputSize * group);
         Span<float> dxT = withInputGrad ? scratch.Slice((inputSize + outputSize) * group, inputSize * group) : default;
-        int c = TVector.Count;
 
         int perGroup = blocks.OutputsPerGroup;
         int groups = outputSize / perGroup;
@@ -51,11 +50,7 @@ internal static partial class BatchKernels<TVector>
                 Transpose(outputGrad.Slice(first * outputSize, samples * outputSize), outputSize, samples, dyT);
                 dxT.Clear();
 
-                for (int o = 0; o < biasGrad.Length; o++)
-                {
-                    float* at = dy + ((nint)o * group);
-                    biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
-                }
+                AddBiasGrad(dy, biasGrad);
 
                 for (int block = 0; block < blocks.BlockCount; block++)
                 {

@@ -31,7 +31,6 @@ internal static partial class BatchKernels<TVector>
         Span<float> dxT = scratch.Slice((inputSize + outputSize) * group, inputSize * group);
         Span<float> gwT = scratch.Slice(rows * group, connections);
         gwT.Clear();
-        int c = TVector.Count;
 
         fixed (int* starts = blocks.Starts)
         fixed (int* outputs = blocks.Outputs)
@@ -49,11 +48,7 @@ internal static partial class BatchKernels<TVector>
                 Transpose(outputGrad.Slice(first * outputSize, samples * outputSize), outputSize, samples, dyT);
                 dxT.Clear();
 
-                for (int o = 0; o < biasGrad.Length; o++)
-                {
-                    float* at = dy + ((nint)o * group);
-                    biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
-                }
+                AddBiasGrad(dy, biasGrad);
 
                 // Block by block of outputs, so that the block's transposed output gradients stay in L1; the inputs'
                 // gradients wait in dxT between blocks.
@@ -94,6 +89,8 @@ internal static partial class BatchKernels<TVector>
             float* p = x + ((nint)i * group);
             TVector a0 = TVector.Load(q), a1 = TVector.Load(q + c), a2 = TVector.Load(q + (2 * c)), a3 = TVector.Load(q + (3 * c));
             TVector x0 = TVector.Load(p), x1 = TVector.Load(p + c), x2 = TVector.Load(p + (2 * c)), x3 = TVector.Load(p + (3 * c));
+            // Two sets of accumulators, even and odd connections, as in the forward pass: four chains alone would
+            // wait on the multiply-add latency.
             TVector e0 = TVector.Zero, e1 = TVector.Zero, e2 = TVector.Zero, e3 = TVector.Zero;
             for (; j + 1 < end; j += 2)
             {
@@ -106,26 +103,14 @@ internal static partial class BatchKernels<TVector>
                 a1 = TVector.MultiplyAdd(d1, wk, a1);
                 a2 = TVector.MultiplyAdd(d2, wk, a2);
                 a3 = TVector.MultiplyAdd(d3, wk, a3);
-                lanes[filled] = TVector.Add(TVector.MultiplyAdd(d1, x1, TVector.Multiply(d0, x0)), TVector.MultiplyAdd(d3, x3, TVector.Multiply(d2, x2)));
-                if (++filled == c)
-                {
-                    TVector.AddLaneSums(lanes, gwT + flushed);
-                    flushed += c;
-                    filled = 0;
-                }
+                Push(lanes, LaneSums(d0, d1, d2, d3, x0, x1, x2, x3), ref filled, ref flushed, gwT);
 
                 TVector f0 = TVector.Load(s), f1 = TVector.Load(s + c), f2 = TVector.Load(s + (2 * c)), f3 = TVector.Load(s + (3 * c));
                 e0 = TVector.MultiplyAdd(f0, wl, e0);
                 e1 = TVector.MultiplyAdd(f1, wl, e1);
                 e2 = TVector.MultiplyAdd(f2, wl, e2);
                 e3 = TVector.MultiplyAdd(f3, wl, e3);
-                lanes[filled] = TVector.Add(TVector.MultiplyAdd(f1, x1, TVector.Multiply(f0, x0)), TVector.MultiplyAdd(f3, x3, TVector.Multiply(f2, x2)));
-                if (++filled == c)
-                {
-                    TVector.AddLaneSums(lanes, gwT + flushed);
-                    flushed += c;
-                    filled = 0;
-                }
+                Push(lanes, LaneSums(f0, f1, f2, f3, x0, x1, x2, x3), ref filled, ref flushed, gwT);
             }
 
             if (j < end)
@@ -137,13 +122,7 @@ internal static partial class BatchKernels<TVector>
                 a1 = TVector.MultiplyAdd(d1, wk, a1);
                 a2 = TVector.MultiplyAdd(d2, wk, a2);
                 a3 = TVector.MultiplyAdd(d3, wk, a3);
-                lanes[filled] = TVector.Add(TVector.MultiplyAdd(d1, x1, TVector.Multiply(d0, x0)), TVector.MultiplyAdd(d3, x3, TVector.Multiply(d2, x2)));
-                if (++filled == c)
-                {
-                    TVector.AddLaneSums(lanes, gwT + flushed);
-                    flushed += c;
-                    filled = 0;
-                }
+                Push(lanes, LaneSums(d0, d1, d2, d3, x0, x1, x2, x3), ref filled, ref flushed, gwT);
             }
 
             TVector.Store(TVector.Add(a0, e0), q);
@@ -155,6 +134,24 @@ internal static partial class BatchKernels<TVector>
         for (int t = 0; t < filled; t++)
         {
             gwT[flushed + t] += TVector.Sum(lanes[t]);
+        }
+    }
+
+    /// <summary>One connection's <c>dy · x</c> over the group as lane sums, in the one-output sweep's order (<c>Dot</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector LaneSums(TVector d0, TVector d1, TVector d2, TVector d3, TVector x0, TVector x1, TVector x2, TVector x3) =>
+        TVector.Add(TVector.MultiplyAdd(d1, x1, TVector.Multiply(d0, x0)), TVector.MultiplyAdd(d3, x3, TVector.Multiply(d2, x2)));
+
+    /// <summary>Keeps a connection's lane sums; a vector's worth of them is reduced into <paramref name="gwT"/> at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Push(Span<TVector> lanes, TVector laneSums, ref int filled, ref int flushed, float* gwT)
+    {
+        lanes[filled] = laneSums;
+        if (++filled == TVector.Count)
+        {
+            TVector.AddLaneSums(lanes, gwT + flushed);
+            flushed += TVector.Count;
+            filled = 0;
         }
     }
 }

@@ -12,7 +12,8 @@ namespace CustomizedLinear.CompilerServices;
 /// accumulators that stay in registers for a whole output. A last, partial group of samples is padded with zeros.
 /// One job per file: this one holds what the passes share (groups, prefetch, transposes);
 /// <c>BatchKernels.Forward.cs</c> and <c>BatchKernels.Backward.cs</c> the one-output passes;
-/// <c>BatchKernels.SharedRuns.cs</c> the register-blocked passes over inputs that several outputs share.
+/// <c>BatchKernels.SharedRuns.cs</c> the register-blocked passes over inputs that several outputs share;
+/// <c>BatchKernels.ByInput.cs</c> the input-major backward pass of a layer without shared runs.
 /// </summary>
 [SkipLocalsInit] // the lane-sum buffers are written before they are read; zeroing them cost more than the work of a short range
 internal static partial class BatchKernels<TVector>
@@ -83,6 +84,17 @@ internal static partial class BatchKernels<TVector>
         }
 
         BlockTranspose.Transpose(rows, width, transposed, group, samples, width);
+    }
+
+    /// <summary>Each output's bias gradient plus the sum of its transposed gradient row over the group (both backward passes).</summary>
+    private static unsafe void AddBiasGrad(float* dy, Span<float> biasGrad)
+    {
+        int c = TVector.Count;
+        for (int o = 0; o < biasGrad.Length; o++)
+        {
+            float* at = dy + ((nint)o * Group);
+            biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
+        }
     }
 
     /// <summary><paramref name="transposed"/> [width, group] → the first <paramref name="samples"/> rows of [samples, width].</summary>
