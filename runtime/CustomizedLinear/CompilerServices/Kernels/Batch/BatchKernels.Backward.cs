@@ -46,11 +46,7 @@ internal static partial class BatchKernels<TVector>
             for (int first = 0; first < batch; first += group)
             {
                 int samples = Math.Min(group, batch - first);
-                Transpose(input.Slice(first * inputSize, samples * inputSize), inputSize, samples, xT);
-                Transpose(outputGrad.Slice(first * outputSize, samples * outputSize), outputSize, samples, dyT);
-                dxT.Clear();
-
-                AddBiasGrad(dy, biasGrad);
+                BeginBackwardGroup(input, outputGrad, first, samples, inputSize, outputSize, xT, dyT, dxT, biasGrad);
 
                 for (int block = 0; block < blocks.BlockCount; block++)
                 {

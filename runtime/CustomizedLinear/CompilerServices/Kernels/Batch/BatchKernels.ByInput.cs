@@ -44,11 +44,7 @@ internal static partial class BatchKernels<TVector>
             for (int first = 0; first < batch; first += group)
             {
                 int samples = Math.Min(group, batch - first);
-                Transpose(input.Slice(first * inputSize, samples * inputSize), inputSize, samples, xT);
-                Transpose(outputGrad.Slice(first * outputSize, samples * outputSize), outputSize, samples, dyT);
-                dxT.Clear();
-
-                AddBiasGrad(dy, biasGrad);
+                BeginBackwardGroup(input, outputGrad, first, samples, inputSize, outputSize, xT, dyT, dxT, biasGrad);
 
                 // Block by block of outputs, so that the block's transposed output gradients stay in L1; the inputs'
                 // gradients wait in dxT between blocks.

@@ -86,14 +86,27 @@ internal static partial class BatchKernels<TVector>
         BlockTranspose.Transpose(rows, width, transposed, group, samples, width);
     }
 
-    /// <summary>Each output's bias gradient plus the sum of its transposed gradient row over the group (both backward passes).</summary>
-    private static unsafe void AddBiasGrad(float* dy, Span<float> biasGrad)
+    /// <summary>
+    /// The start of a sample group in both backward passes: its inputs and output gradients transposed into
+    /// <paramref name="xT"/> and <paramref name="dyT"/>, <paramref name="dxT"/> (empty without an input gradient)
+    /// cleared, and each output's bias gradient plus the sum of its transposed gradient row over the group.
+    /// </summary>
+    private static unsafe void BeginBackwardGroup(
+        ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, int first, int samples, int inputSize, int outputSize,
+        Span<float> xT, Span<float> dyT, Span<float> dxT, Span<float> biasGrad)
     {
+        Transpose(input.Slice(first * inputSize, samples * inputSize), inputSize, samples, xT);
+        Transpose(outputGrad.Slice(first * outputSize, samples * outputSize), outputSize, samples, dyT);
+        dxT.Clear();
+
         int c = TVector.Count;
-        for (int o = 0; o < biasGrad.Length; o++)
+        fixed (float* dy = dyT)
         {
-            float* at = dy + ((nint)o * Group);
-            biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
+            for (int o = 0; o < biasGrad.Length; o++)
+            {
+                float* at = dy + ((nint)o * Group);
+                biasGrad[o] += TVector.Sum(TVector.Add(TVector.Add(TVector.Load(at), TVector.Load(at + c)), TVector.Add(TVector.Load(at + (2 * c)), TVector.Load(at + (3 * c)))));
+            }
         }
     }
 

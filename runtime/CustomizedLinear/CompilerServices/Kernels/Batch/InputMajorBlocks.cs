@@ -4,29 +4,23 @@ namespace CustomizedLinear.CompilerServices;
 
 /// <summary>
 /// A layer's connections in input-major order, for the backward pass of a layer without shared runs: the outputs
-/// cut into blocks of <see cref="BlockSize"/> (so that a block's transposed output-gradient rows stay in cache), and
+/// cut into blocks of a given size (so that a block's transposed output-gradient rows stay in cache), and
 /// within a block the connections input by input, outputs ascending. Entry <c>j</c> is connection
 /// <c>Connections[j]</c> (in the layer's packed order) from input <c>i</c> to output <c>Outputs[j]</c>; block
-/// <c>b</c> of input <c>i</c> is <c>Starts[b * InputSize + i] .. Starts[b * InputSize + i + 1]</c>, so a block's
+/// <c>b</c> of input <c>i</c> is <c>Starts[b * inputSize + i] .. Starts[b * inputSize + i + 1]</c>, so a block's
 /// entries, and all of them, are one contiguous range.
 /// </summary>
 internal sealed class InputMajorBlocks
 {
-    private InputMajorBlocks(int blockSize, int blockCount, int inputSize, int[] starts, int[] outputs, int[] connections)
+    private InputMajorBlocks(int blockCount, int[] starts, int[] outputs, int[] connections)
     {
-        BlockSize = blockSize;
         BlockCount = blockCount;
-        InputSize = inputSize;
         Starts = starts;
         Outputs = outputs;
         Connections = connections;
     }
 
-    public int BlockSize { get; }
-
     public int BlockCount { get; }
-
-    public int InputSize { get; }
 
     public int[] Starts { get; }
 
@@ -67,6 +61,6 @@ internal sealed class InputMajorBlocks
             }
         }
 
-        return new InputMajorBlocks(blockSize, blocks, inputSize, starts, outputsOf, connections);
+        return new InputMajorBlocks(blocks, starts, outputsOf, connections);
     }
 }
